@@ -1,0 +1,18 @@
+import NIOCore
+import NIOHTTP1
+import NIOPosix
+
+/// Binds the admin listener, always on 127.0.0.1.
+enum AdminServer {
+    static func bind(port: Int, group: any EventLoopGroup, pool: WorkerPool) -> EventLoopFuture<any Channel> {
+        ServerBootstrap(group: group)
+            .serverChannelOption(.socketOption(.so_reuseaddr), value: 1)
+            .childChannelInitializer { channel in
+                channel.eventLoop.makeCompletedFuture {
+                    try channel.pipeline.syncOperations.configureHTTPServerPipeline(withErrorHandling: true)
+                    try channel.pipeline.syncOperations.addHandler(AdminHandler(pool: pool))
+                }
+            }
+            .bind(host: "127.0.0.1", port: port)
+    }
+}

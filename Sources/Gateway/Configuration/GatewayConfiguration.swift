@@ -1,0 +1,132 @@
+import Foundation
+
+/// The validated configuration the gateway runs with.
+struct GatewayConfiguration: Sendable {
+    var host: String
+    var port: Int
+    var workers: Int
+    /// nil: run the embedded PostgreSQL.
+    var databaseURL: String?
+    var dataDirectory: String
+    var jwtSecretFile: String?
+    var jwtSecret: String?
+    var jwtTimeToLive: Int
+    var adminPort: Int
+    var maxRequests: Int
+    var requestTimeout: Double
+    var gracefulTimeout: Double
+    var queueLimit: Int
+    var maxBodySize: Int
+    var corsOrigin: String
+    var logFormat: LogFormat
+    var logLevel: String
+    var workerPath: String
+    var debugQueryCount: Bool
+
+    enum LogFormat: String, Sendable {
+        case text
+        case json
+    }
+
+    /// Default worker count: workers block on the database, so more than one per core keeps
+    /// the cores busy. 4 per core measured best on the 2-core reference machine (docs/performance.md).
+    static func defaultWorkerCount(cores: Int) -> Int {
+        min(max(cores, 1) * 4, 64)
+    }
+}
+
+/// A configuration mistake; `gateway` prints `description` as one line and exits non-zero.
+struct GatewayConfigurationError: Error, CustomStringConvertible {
+    var description: String
+
+    init(_ description: String) {
+        self.description = description
+    }
+}
+
+extension GatewayOptions {
+    /// Applies environment fallbacks and defaults, and validates every value.
+    func resolve(
+        environment: [String: String],
+        executablePath: String,
+        cores: Int
+    ) throws -> GatewayConfiguration {
+        func value(_ flag: String?, _ variable: String) -> String? {
+            if let flag { return flag }
+            if let fromEnvironment = environment[variable], !fromEnvironment.isEmpty { return fromEnvironment }
+            return nil
+        }
+        func integer(_ flag: String?, _ variable: String, name: String, default fallback: Int, range: ClosedRange<Int>) throws
+            -> Int
+        {
+            guard let text = value(flag, variable) else { return fallback }
+            guard let number = Int(text), range.contains(number) else {
+                throw GatewayConfigurationError(
+                    "invalid --\(name) \"\(text)\": expected an integer from \(range.lowerBound) to \(range.upperBound)"
+                )
+            }
+            return number
+        }
+        func seconds(_ flag: String?, _ variable: String, name: String, default fallback: Double) throws -> Double {
+            guard let text = value(flag, variable) else { return fallback }
+            guard let number = Double(text), number > 0, number <= 86_400 else {
+                throw GatewayConfigurationError("invalid --\(name) \"\(text)\": expected seconds between 0 and 86400")
+            }
+            return number
+        }
+
+        let logFormatText = value(self.logFormat, "LOG_FORMAT") ?? "text"
+        guard let logFormat = GatewayConfiguration.LogFormat(rawValue: logFormatText) else {
+            throw GatewayConfigurationError("invalid --log-format \"\(logFormatText)\": expected text or json")
+        }
+        let logLevel = value(self.logLevel, "LOG_LEVEL") ?? "info"
+        let levels = ["trace", "debug", "info", "notice", "warning", "error", "critical"]
+        guard levels.contains(logLevel) else {
+            throw GatewayConfigurationError("invalid --log-level \"\(logLevel)\": expected one of \(levels.joined(separator: ", "))")
+        }
+        let host = value(self.host, "HOST") ?? "127.0.0.1"
+        guard !host.isEmpty else {
+            throw GatewayConfigurationError("invalid --host: empty")
+        }
+        let port = try integer(self.port, "PORT", name: "port", default: 8080, range: 0...65_535)
+        let adminPort = try integer(self.adminPort, "ADMIN_PORT", name: "admin-port", default: 8081, range: 0...65_535)
+        if port == adminPort, port != 0 {
+            throw GatewayConfigurationError("--port and --admin-port are both \(port): they must differ")
+        }
+        let defaultWorkerPath = URL(fileURLWithPath: executablePath).deletingLastPathComponent()
+            .appendingPathComponent("worker").path
+        return GatewayConfiguration(
+            host: host,
+            port: port,
+            workers: try integer(
+                self.workers,
+                "WORKERS",
+                name: "workers",
+                default: GatewayConfiguration.defaultWorkerCount(cores: cores),
+                range: 1...256
+            ),
+            databaseURL: value(self.databaseURL, "DATABASE_URL"),
+            dataDirectory: value(self.dataDir, "DATA_DIR") ?? "./.data",
+            jwtSecretFile: value(self.jwtSecretFile, "JWT_SECRET_FILE"),
+            jwtSecret: environment["JWT_SECRET"].flatMap { $0.isEmpty ? nil : $0 },
+            jwtTimeToLive: try integer(self.jwtTTL, "JWT_TTL", name: "jwt-ttl", default: 86_400, range: 60...31_536_000),
+            adminPort: adminPort,
+            maxRequests: try integer(self.maxRequests, "MAX_REQUESTS", name: "max-requests", default: 0, range: 0...Int(Int32.max)),
+            requestTimeout: try seconds(self.requestTimeout, "REQUEST_TIMEOUT", name: "request-timeout", default: 30),
+            gracefulTimeout: try seconds(self.gracefulTimeout, "GRACEFUL_TIMEOUT", name: "graceful-timeout", default: 30),
+            queueLimit: try integer(self.queueLimit, "QUEUE_LIMIT", name: "queue-limit", default: 1024, range: 0...1_000_000),
+            maxBodySize: try integer(
+                self.maxBodySize,
+                "MAX_BODY_SIZE",
+                name: "max-body-size",
+                default: 1 << 20,
+                range: 0...(1 << 30)
+            ),
+            corsOrigin: value(self.corsOrigin, "CORS_ORIGIN") ?? "*",
+            logFormat: logFormat,
+            logLevel: logLevel,
+            workerPath: value(self.workerPath, "WORKER_PATH") ?? defaultWorkerPath,
+            debugQueryCount: self.debugQueryCount || environment["DEBUG_QUERY_COUNT"] == "1"
+        )
+    }
+}

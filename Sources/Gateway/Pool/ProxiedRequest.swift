@@ -1,0 +1,41 @@
+import NIOCore
+import Protocol
+
+/// A complete client request on its way to a worker, with the way back to its connection.
+struct ProxiedRequest: Sendable {
+    var head: RequestHead
+    var body: ByteBuffer
+    /// The X-Request-Id the client sees, for logs.
+    var requestID: String
+    /// When the gateway received the last byte of the request, for queue-wait figures.
+    var receivedAt: NIODeadline
+    /// How many workers have already died while running this request.
+    var attempts: Int = 0
+    /// Called exactly once, on any thread, with the outcome.
+    var respond: @Sendable (GatewayResponse) -> Void
+
+    /// GET and HEAD may be retried on another worker if the first one died before answering.
+    var isRetryable: Bool {
+        self.head.method == "GET" || self.head.method == "HEAD"
+    }
+}
+
+/// What the gateway sends back for a request: the worker's response, or its own error.
+enum GatewayResponse: Sendable {
+    case worker(ResponseHead, ByteBuffer)
+    case gatewayError(GatewayError)
+}
+
+/// Errors the gateway answers by itself, without a worker.
+struct GatewayError: Error, Sendable {
+    var status: Int
+    var field: String
+    var message: String
+    var retryAfterSeconds: Int?
+
+    static let queueFull = GatewayError(status: 503, field: "server", message: "is busy, retry later", retryAfterSeconds: 1)
+    static let shuttingDown = GatewayError(status: 503, field: "server", message: "is shutting down", retryAfterSeconds: 1)
+    static let timeout = GatewayError(status: 504, field: "server", message: "did not answer in time")
+    static let workerDied = GatewayError(status: 502, field: "worker", message: "failed while handling the request")
+    static let badWorkerResponse = GatewayError(status: 502, field: "worker", message: "sent an invalid response")
+}

@@ -1,0 +1,54 @@
+import Glibc
+import NIOCore
+import Protocol
+
+/// The gateway's record of one worker process, like nginx's `ngx_process_t`.
+///
+/// Owned by `WorkerPool` and touched only on the pool's event loop.
+final class WorkerHandle {
+    /// Lifecycle of a worker as /status reports it.
+    enum State: String {
+        /// Spawned, has not said hello yet.
+        case starting
+        case idle
+        case busy
+        /// Asked to finish and exit (recycle, reload, shutdown); takes no new requests.
+        case draining
+        /// Its socket closed; waiting to be reaped.
+        case exited
+    }
+
+    /// The request a busy worker is running.
+    struct InFlight {
+        var request: ProxiedRequest
+        var frameID: UInt32
+        var startedAt: NIODeadline
+        var responseHead: ResponseHead?
+        var responseBody: ByteBuffer
+        var timeout: Scheduled<Void>?
+    }
+
+    /// Unique for the gateway's lifetime, so a late event from a dead worker is never applied
+    /// to its replacement.
+    let id: UInt64
+    let slot: Int
+    let generation: Int
+    let pid: pid_t
+    let spawnedAt: NIODeadline
+    var state: State = .starting
+    var channel: (any Channel)?
+    var requestsServed = 0
+    var inFlight: InFlight?
+    var idleSince: NIODeadline
+    /// When draining: a stop is already under way (SIGTERM sent, SIGKILL scheduled).
+    var killScheduled: Scheduled<Void>?
+
+    init(id: UInt64, slot: Int, generation: Int, pid: pid_t, now: NIODeadline) {
+        self.id = id
+        self.slot = slot
+        self.generation = generation
+        self.pid = pid
+        self.spawnedAt = now
+        self.idleSince = now
+    }
+}

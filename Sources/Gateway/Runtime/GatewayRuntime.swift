@@ -1,0 +1,130 @@
+import Dispatch
+import Foundation
+import Logging
+import NIOConcurrencyHelpers
+import NIOCore
+import NIOPosix
+
+/// The serving gateway from start to exit: database, migrations, listeners, workers,
+/// signals, and the graceful stop in reverse order.
+final class GatewayRuntime: Sendable {
+    private let configuration: GatewayConfiguration
+
+    init(configuration: GatewayConfiguration) {
+        self.configuration = configuration
+    }
+
+    func run() throws {
+        let configuration = self.configuration
+        let logger = Startup.logger(configuration)
+        try Startup.checkWorkerBinary(configuration.workerPath)
+        try Self.prepareDataDirectory(configuration.dataDirectory)
+
+        let database = try DatabaseSetup.prepare(configuration, logger: logger)
+        defer { database.stop() }
+        try Migrations.run(workerPath: configuration.workerPath, conninfo: database.conninfo, logger: logger)
+        var workerEnvironment = try Self.workerEnvironment(configuration, conninfo: database.conninfo)
+        workerEnvironment.merge(try JWTSecretFile.workerEnvironment(configuration)) { _, new in new }
+
+        let group = MultiThreadedEventLoopGroup(numberOfThreads: System.coreCount)
+        defer { try? group.syncShutdownGracefully() }
+        let pool = WorkerPool(
+            loop: group.next(),
+            configuration: WorkerPool.Configuration(
+                workers: configuration.workers,
+                queueLimit: configuration.queueLimit,
+                requestTimeout: .milliseconds(Int64(configuration.requestTimeout * 1000)),
+                maxRequests: configuration.maxRequests
+            ),
+            launcher: WorkerLauncher(workerPath: configuration.workerPath, environment: workerEnvironment),
+            logger: logger
+        )
+        let connections = ConnectionRegistry()
+        let httpChannel: any Channel
+        let adminChannel: any Channel
+        do {
+            httpChannel = try HTTPServer.bind(
+                host: configuration.host,
+                port: configuration.port,
+                group: group,
+                connections: connections
+            ) {
+                HTTPProxyHandler(pool: pool, maxBodySize: configuration.maxBodySize, logger: logger)
+            }.wait()
+        } catch {
+            throw GatewayConfigurationError("cannot listen on \(configuration.host):\(configuration.port): \(error)")
+        }
+        do {
+            adminChannel = try AdminServer.bind(port: configuration.adminPort, group: group, pool: pool).wait()
+        } catch {
+            httpChannel.close(promise: nil)
+            throw GatewayConfigurationError("cannot listen on 127.0.0.1:\(configuration.adminPort) (admin): \(error)")
+        }
+        let probe = DatabaseProbe(conninfo: database.conninfo, pool: pool)
+        probe.start()
+        pool.start()
+        logger.info(
+            "listening",
+            metadata: [
+                "http": .string("\(configuration.host):\(httpChannel.localAddress?.port ?? configuration.port)"),
+                "admin": .string("127.0.0.1:\(adminChannel.localAddress?.port ?? configuration.adminPort)"),
+                "workers": .stringConvertible(configuration.workers),
+                "database": .string(database.embedded == nil ? "external" : "embedded"),
+            ]
+        )
+
+        let stopRequested = DispatchSemaphore(value: 0)
+        let signalCount = NIOLockedValueBox(0)
+        let signals = SignalWatcher(signals: [SIGTERM, SIGINT, SIGQUIT], queue: DispatchQueue(label: "rookery.signals")) {
+            number in
+            let count = signalCount.withLockedValue { value -> Int in
+                value += 1
+                return value
+            }
+            if count == 1 && number != SIGQUIT {
+                logger.info("stopping gracefully", metadata: ["signal": .stringConvertible(number)])
+                stopRequested.signal()
+            } else {
+                logger.warning("stopping immediately", metadata: ["signal": .stringConvertible(number)])
+                try? pool.killAll().wait()
+                database.stop()
+                exit(1)
+            }
+        }
+        defer { signals.cancel() }
+        stopRequested.wait()
+
+        // Reverse order: stop accepting, let connections finish, drain workers, then the rest.
+        try? httpChannel.close().wait()
+        connections.quiesceAll()
+        let graceful = TimeAmount.milliseconds(Int64(configuration.gracefulTimeout * 1000))
+        try? pool.shutdown(gracefulTimeout: graceful).wait()
+        try? adminChannel.close().wait()
+        probe.stop()
+        logger.info("workers stopped")
+    }
+
+    private static func prepareDataDirectory(_ path: String) throws {
+        do {
+            try FileManager.default.createDirectory(atPath: path, withIntermediateDirectories: true)
+        } catch {
+            throw GatewayConfigurationError("data directory \(path) cannot be created: \(error.localizedDescription)")
+        }
+        guard access(path, W_OK) == 0 else {
+            throw GatewayConfigurationError("data directory \(path) is not writable")
+        }
+    }
+
+    /// The environment every worker starts with: the gateway's own, plus its settings.
+    private static func workerEnvironment(_ configuration: GatewayConfiguration, conninfo: String) throws -> [String: String] {
+        var environment = ProcessInfo.processInfo.environment
+        environment["DATABASE_URL"] = conninfo
+        environment["ROOKERY_MAX_BODY_SIZE"] = String(configuration.maxBodySize)
+        environment["ROOKERY_CORS_ORIGIN"] = configuration.corsOrigin
+        environment["ROOKERY_LOG_FORMAT"] = configuration.logFormat.rawValue
+        environment["ROOKERY_LOG_LEVEL"] = configuration.logLevel
+        environment["ROOKERY_JWT_TTL"] = String(configuration.jwtTimeToLive)
+        environment["ROOKERY_DEBUG_QUERY_COUNT"] = configuration.debugQueryCount ? "1" : "0"
+        return environment
+    }
+}

@@ -1,0 +1,3 @@
+import ArgumentParser
+// Entry point: `gateway` (serve), `gateway migrate`. See GatewayCommand.
+GatewayCommand.main()

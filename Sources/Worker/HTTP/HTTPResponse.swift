@@ -1,0 +1,38 @@
+import Foundation
+import NIOCore
+import Protocol
+
+/// A complete response produced by a handler.
+struct HTTPResponse {
+    var status: Int
+    var headers: [HeaderField]
+    var body: ByteBuffer
+
+    init(status: Int, headers: [HeaderField] = [], body: ByteBuffer = ByteBuffer()) {
+        self.status = status
+        self.headers = headers
+        self.body = body
+    }
+
+    static let jsonContentType = "application/json; charset=utf-8"
+
+    /// A JSON response from pre-encoded bytes.
+    static func json(status: Int = 200, bytes: [UInt8]) -> HTTPResponse {
+        HTTPResponse(
+            status: status,
+            headers: [HeaderField(name: "Content-Type", value: jsonContentType)],
+            body: ByteBuffer(bytes: bytes)
+        )
+    }
+
+    /// A JSON response from an `Encodable` value, using the API's encoder settings.
+    static func json<Value: Encodable>(status: Int = 200, _ value: Value) throws -> HTTPResponse {
+        let data = try JSONCoding.encoder.encode(value)
+        return .json(status: status, bytes: Array(data))
+    }
+
+    /// 204 No Content.
+    static func noContent() -> HTTPResponse {
+        HTTPResponse(status: 204)
+    }
+}

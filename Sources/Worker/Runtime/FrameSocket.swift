@@ -1,0 +1,70 @@
+import CRookerySystem
+import Glibc
+import NIOCore
+import Protocol
+
+/// Blocking frame I/O over the worker's inherited socket.
+///
+/// The worker serves one request at a time on one thread, so plain blocking `read`/`write`
+/// are the simplest correct choice: no event loop, no locks.
+final class FrameSocket {
+    private let descriptor: Int32
+    private var decoder = FrameDecoder<GatewayMessage>()
+    private var inbound = ByteBufferAllocator().buffer(capacity: 64 * 1024)
+    private var readChunk = [UInt8](repeating: 0, count: 64 * 1024)
+
+    init(descriptor: Int32) {
+        self.descriptor = descriptor
+    }
+
+    /// The next frame, or nil at a clean end of stream (the gateway is gone).
+    func nextFrame() throws -> Frame<GatewayMessage>? {
+        while true {
+            if let frame = try self.decoder.decodeFrame(buffer: &self.inbound) {
+                return frame
+            }
+            let count = self.readChunk.withUnsafeMutableBytes { raw in
+                Glibc.read(self.descriptor, raw.baseAddress, raw.count)
+            }
+            if count > 0 {
+                self.inbound.writeBytes(self.readChunk[0..<count])
+                continue
+            }
+            if count == 0 {
+                if self.inbound.readableBytes > 0 {
+                    throw ProtocolError.truncatedFrame(bufferedBytes: self.inbound.readableBytes)
+                }
+                return nil
+            }
+            if errno == EINTR { continue }
+            throw SystemError(operation: "read", errno: errno)
+        }
+    }
+
+    /// Writes every byte of `buffer`, retrying short writes.
+    func write(_ buffer: ByteBuffer) throws {
+        var remaining = buffer
+        while remaining.readableBytes > 0 {
+            let written = remaining.withUnsafeReadableBytes { raw in
+                Glibc.send(self.descriptor, raw.baseAddress, raw.count, Int32(MSG_NOSIGNAL))
+            }
+            if written > 0 {
+                remaining.moveReaderIndex(forwardBy: written)
+            } else if written < 0, errno == EINTR {
+                continue
+            } else {
+                throw SystemError(operation: "write", errno: errno)
+            }
+        }
+    }
+}
+
+/// A failed system call, with the text of its errno.
+struct SystemError: Error, CustomStringConvertible {
+    var operation: String
+    var errno: Int32
+
+    var description: String {
+        "\(self.operation): \(String(cString: strerror(self.errno)))"
+    }
+}

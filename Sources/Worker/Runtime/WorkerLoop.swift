@@ -1,0 +1,107 @@
+import Foundation
+import Logging
+import NIOCore
+import Protocol
+
+/// The worker's whole life: say hello, then read frames and answer requests one at a time
+/// until the gateway hangs up or asks it to drain.
+final class WorkerLoop {
+    private let socket: FrameSocket
+    private let application: Application
+    private let services: WorkerServices
+    private let encoder = FrameEncoder()
+    private var logger: Logger
+
+    /// The request being received: its id, head and the body gathered so far.
+    private var pending: (id: UInt32, head: RequestHead, body: ByteBuffer)?
+    /// Set when the pending request's body outgrew the limit; the rest of it is discarded.
+    private var pendingTooLarge = false
+
+    init(socket: FrameSocket, application: Application, services: WorkerServices, logger: Logger) {
+        self.socket = socket
+        self.application = application
+        self.services = services
+        self.logger = logger
+    }
+
+    /// Runs until the gateway closes the socket or sends drain. Only I/O errors on the socket
+    /// end it early; nothing a request contains does.
+    func run() throws {
+        var hello = ByteBuffer()
+        self.encoder.writeHello(WorkerHello(pid: getpid(), software: "rookery-worker \(RookeryVersion.string)"), into: &hello)
+        try self.socket.write(hello)
+
+        while let frame = try self.socket.nextFrame() {
+            switch frame.message {
+            case .requestHead(let head):
+                self.pending = (frame.requestID, head, ByteBuffer())
+                self.pendingTooLarge = false
+            case .requestBody(var chunk):
+                guard var request = self.pending, request.id == frame.requestID else {
+                    try self.sendError(code: 400, message: "body frame without a request head", requestID: frame.requestID)
+                    continue
+                }
+                self.pending = nil  // avoid a copy-on-write of the body while appending
+                if request.body.readableBytes + chunk.readableBytes > self.services.configuration.maxBodySize {
+                    self.pendingTooLarge = true
+                } else if !self.pendingTooLarge {
+                    request.body.writeBuffer(&chunk)
+                }
+                self.pending = request
+            case .requestEnd:
+                guard let request = self.pending, request.id == frame.requestID else {
+                    try self.sendError(code: 400, message: "end frame without a request head", requestID: frame.requestID)
+                    continue
+                }
+                self.pending = nil
+                try self.serve(request.head, body: request.body, requestID: request.id)
+            case .ping(let nonce):
+                var pong = ByteBuffer()
+                self.encoder.writePong(nonce: nonce, databaseReachable: self.services.database.isReachable, into: &pong)
+                try self.socket.write(pong)
+            case .drain:
+                self.logger.debug("drain requested, exiting")
+                return
+            }
+        }
+        self.logger.debug("gateway closed the socket, exiting")
+    }
+
+    private func serve(_ head: RequestHead, body: ByteBuffer, requestID: UInt32) throws {
+        let response: HTTPResponse
+        if self.pendingTooLarge {
+            self.pendingTooLarge = false
+            response = HTTPResponse(error: APIError(status: 413, field: "body", message: "is too large"))
+        } else {
+            self.services.database.resetStatistics()
+            let request = HTTPRequest(head: head, body: body)
+            var requestLogger = self.logger
+            requestLogger[metadataKey: "request_id"] = .string(request.requestID)
+            response = self.application.respond(to: request, logger: requestLogger)
+        }
+        let statistics = self.services.database.statistics
+        var out = ByteBuffer()
+        var headers = response.headers
+        if self.services.configuration.exposeQueryCount {
+            headers.append(HeaderField(name: "X-Database-Round-Trips", value: String(statistics.databaseRoundTrips)))
+        }
+        self.encoder.writeResponseHead(ResponseHead(status: UInt16(clamping: response.status), headers: headers), requestID: requestID, into: &out)
+        if response.body.readableBytes > 0 {
+            self.encoder.writeResponseBody(response.body, requestID: requestID, into: &out)
+        }
+        self.encoder.writeResponseEnd(statistics, requestID: requestID, into: &out)
+        try self.socket.write(out)
+    }
+
+    private func sendError(code: UInt16, message: String, requestID: UInt32) throws {
+        self.logger.warning("protocol error from gateway", metadata: ["error": .string(message)])
+        var out = ByteBuffer()
+        self.encoder.writeError(code: code, message: message, requestID: requestID, into: &out)
+        try self.socket.write(out)
+    }
+}
+
+/// The version reported in hello frames and /status.
+enum RookeryVersion {
+    static let string = "0.1.0"
+}
