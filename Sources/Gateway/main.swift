@@ -1,3 +1,4 @@
 import ArgumentParser
+
 // Entry point: `gateway` (serve), `gateway migrate`. See GatewayCommand.
 GatewayCommand.main()

@@ -48,7 +48,9 @@ public struct FrameDecoder<Message: FrameMessage>: NIOSingleStepByteToMessageDec
         guard buffer.readableBytes >= total else {
             return nil
         }
-        guard let payload = buffer.getSlice(at: buffer.readerIndex + FrameHeader.size, length: Int(header.payloadLength)) else {
+        guard
+            let payload = buffer.getSlice(at: buffer.readerIndex + FrameHeader.size, length: Int(header.payloadLength))
+        else {
             return nil
         }
         let message = try Message.decode(type: header.type, payload: payload, limits: self.limits)

@@ -16,7 +16,8 @@ if command == "serve", rookery_parent_pid() == 1 {
 let logFormat = ProcessInfo.processInfo.environment["ROOKERY_LOG_FORMAT"] ?? "text"
 LoggingSystem.bootstrap { label in
     var handler = WorkerLogHandler(label: label, json: logFormat == "json")
-    handler.logLevel = Logger.Level(rawValue: ProcessInfo.processInfo.environment["ROOKERY_LOG_LEVEL"] ?? "info") ?? .info
+    handler.logLevel =
+        Logger.Level(rawValue: ProcessInfo.processInfo.environment["ROOKERY_LOG_LEVEL"] ?? "info") ?? .info
     return handler
 }
 var logger = Logger(label: "rookery.worker")

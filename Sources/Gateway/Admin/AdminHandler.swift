@@ -31,7 +31,12 @@ final class AdminHandler: ChannelInboundHandler {
     private func route(_ head: HTTPRequestHead, context: ChannelHandlerContext) {
         let path = head.uri.split(separator: "?", maxSplits: 1).first.map(String.init) ?? head.uri
         guard head.method == .GET || head.method == .HEAD else {
-            self.write(status: .methodNotAllowed, json: #"{"error":"method not allowed"}"#, head: head, context: context)
+            self.write(
+                status: .methodNotAllowed,
+                json: #"{"error":"method not allowed"}"#,
+                head: head,
+                context: context
+            )
             return
         }
         let loopBound = NIOLoopBound((self, context), eventLoop: context.eventLoop)
@@ -43,7 +48,12 @@ final class AdminHandler: ChannelInboundHandler {
                 let (handler, context) = loopBound.value
                 let problems = snapshot.readinessProblems
                 let json = AdminJSON.readiness(problems: problems)
-                handler.write(status: problems.isEmpty ? .ok : .serviceUnavailable, json: json, head: head, context: context)
+                handler.write(
+                    status: problems.isEmpty ? .ok : .serviceUnavailable,
+                    json: json,
+                    head: head,
+                    context: context
+                )
             }
         case "/status":
             self.pool.snapshot().hop(to: context.eventLoop).whenSuccess { snapshot in
@@ -55,7 +65,8 @@ final class AdminHandler: ChannelInboundHandler {
         }
     }
 
-    private func write(status: HTTPResponseStatus, json: String, head: HTTPRequestHead, context: ChannelHandlerContext) {
+    private func write(status: HTTPResponseStatus, json: String, head: HTTPRequestHead, context: ChannelHandlerContext)
+    {
         let body = context.channel.allocator.buffer(string: json)
         var headers = HTTPHeaders()
         headers.add(name: "Content-Type", value: "application/json; charset=utf-8")
@@ -64,7 +75,10 @@ final class AdminHandler: ChannelInboundHandler {
         if !head.isKeepAlive {
             headers.add(name: "Connection", value: "close")
         }
-        context.write(self.wrapOutboundOut(.head(HTTPResponseHead(version: head.version, status: status, headers: headers))), promise: nil)
+        context.write(
+            self.wrapOutboundOut(.head(HTTPResponseHead(version: head.version, status: status, headers: headers))),
+            promise: nil
+        )
         if head.method != .HEAD {
             context.write(self.wrapOutboundOut(.body(.byteBuffer(body))), promise: nil)
         }

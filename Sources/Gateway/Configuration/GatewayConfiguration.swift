@@ -56,7 +56,8 @@ extension GatewayOptions {
             if let fromEnvironment = environment[variable], !fromEnvironment.isEmpty { return fromEnvironment }
             return nil
         }
-        func integer(_ flag: String?, _ variable: String, name: String, default fallback: Int, range: ClosedRange<Int>) throws
+        func integer(_ flag: String?, _ variable: String, name: String, default fallback: Int, range: ClosedRange<Int>)
+            throws
             -> Int
         {
             guard let text = value(flag, variable) else { return fallback }
@@ -82,7 +83,9 @@ extension GatewayOptions {
         let logLevel = value(self.logLevel, "LOG_LEVEL") ?? "info"
         let levels = ["trace", "debug", "info", "notice", "warning", "error", "critical"]
         guard levels.contains(logLevel) else {
-            throw GatewayConfigurationError("invalid --log-level \"\(logLevel)\": expected one of \(levels.joined(separator: ", "))")
+            throw GatewayConfigurationError(
+                "invalid --log-level \"\(logLevel)\": expected one of \(levels.joined(separator: ", "))"
+            )
         }
         let host = value(self.host, "HOST") ?? "127.0.0.1"
         guard !host.isEmpty else {
@@ -109,12 +112,35 @@ extension GatewayOptions {
             dataDirectory: value(self.dataDir, "DATA_DIR") ?? "./.data",
             jwtSecretFile: value(self.jwtSecretFile, "JWT_SECRET_FILE"),
             jwtSecret: environment["JWT_SECRET"].flatMap { $0.isEmpty ? nil : $0 },
-            jwtTimeToLive: try integer(self.jwtTTL, "JWT_TTL", name: "jwt-ttl", default: 86_400, range: 60...31_536_000),
+            jwtTimeToLive: try integer(
+                self.jwtTTL,
+                "JWT_TTL",
+                name: "jwt-ttl",
+                default: 86_400,
+                range: 60...31_536_000
+            ),
             adminPort: adminPort,
-            maxRequests: try integer(self.maxRequests, "MAX_REQUESTS", name: "max-requests", default: 0, range: 0...Int(Int32.max)),
+            maxRequests: try integer(
+                self.maxRequests,
+                "MAX_REQUESTS",
+                name: "max-requests",
+                default: 0,
+                range: 0...Int(Int32.max)
+            ),
             requestTimeout: try seconds(self.requestTimeout, "REQUEST_TIMEOUT", name: "request-timeout", default: 30),
-            gracefulTimeout: try seconds(self.gracefulTimeout, "GRACEFUL_TIMEOUT", name: "graceful-timeout", default: 30),
-            queueLimit: try integer(self.queueLimit, "QUEUE_LIMIT", name: "queue-limit", default: 1024, range: 0...1_000_000),
+            gracefulTimeout: try seconds(
+                self.gracefulTimeout,
+                "GRACEFUL_TIMEOUT",
+                name: "graceful-timeout",
+                default: 30
+            ),
+            queueLimit: try integer(
+                self.queueLimit,
+                "QUEUE_LIMIT",
+                name: "queue-limit",
+                default: 1024,
+                range: 0...1_000_000
+            ),
             maxBodySize: try integer(
                 self.maxBodySize,
                 "MAX_BODY_SIZE",

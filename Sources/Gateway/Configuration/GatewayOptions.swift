@@ -16,48 +16,91 @@ struct GatewayOptions: ParsableArguments {
     @Option(help: "Number of worker processes. (env: WORKERS, default: 4 × CPU cores, at most 64)")
     var workers: String?
 
-    @Option(name: .customLong("database-url"), help: "PostgreSQL URL or libpq conninfo; absent: embedded PostgreSQL in the data dir. (env: DATABASE_URL)")
+    @Option(
+        name: .customLong("database-url"),
+        help: "PostgreSQL URL or libpq conninfo; absent: embedded PostgreSQL in the data dir. (env: DATABASE_URL)"
+    )
     var databaseURL: String?
 
-    @Option(name: .customLong("data-dir"), help: "Directory for the embedded PostgreSQL cluster and the generated JWT secret. (env: DATA_DIR, default: ./.data)")
+    @Option(
+        name: .customLong("data-dir"),
+        help:
+            "Directory for the embedded PostgreSQL cluster and the generated JWT secret. (env: DATA_DIR, default: ./.data)"
+    )
     var dataDir: String?
 
-    @Option(name: .customLong("jwt-secret-file"), help: "File holding the JWT signing secret. (env: JWT_SECRET_FILE; JWT_SECRET gives the secret itself; default: generated once into <data-dir>/jwt-secret, mode 0600)")
+    @Option(
+        name: .customLong("jwt-secret-file"),
+        help:
+            "File holding the JWT signing secret. (env: JWT_SECRET_FILE; JWT_SECRET gives the secret itself; default: generated once into <data-dir>/jwt-secret, mode 0600)"
+    )
     var jwtSecretFile: String?
 
     @Option(name: .customLong("jwt-ttl"), help: "Lifetime of issued tokens in seconds. (env: JWT_TTL, default: 86400)")
     var jwtTTL: String?
 
-    @Option(name: .customLong("admin-port"), help: "Port of the admin listener on 127.0.0.1 (/healthz /readyz /status). (env: ADMIN_PORT, default: 8081)")
+    @Option(
+        name: .customLong("admin-port"),
+        help: "Port of the admin listener on 127.0.0.1 (/healthz /readyz /status). (env: ADMIN_PORT, default: 8081)"
+    )
     var adminPort: String?
 
-    @Option(name: .customLong("max-requests"), help: "Recycle a worker after this many requests; 0 = never. (env: MAX_REQUESTS, default: 0)")
+    @Option(
+        name: .customLong("max-requests"),
+        help: "Recycle a worker after this many requests; 0 = never. (env: MAX_REQUESTS, default: 0)"
+    )
     var maxRequests: String?
 
-    @Option(name: .customLong("request-timeout"), help: "Seconds a worker may spend on one request before the gateway answers 504 and replaces it. (env: REQUEST_TIMEOUT, default: 30)")
+    @Option(
+        name: .customLong("request-timeout"),
+        help:
+            "Seconds a worker may spend on one request before the gateway answers 504 and replaces it. (env: REQUEST_TIMEOUT, default: 30)"
+    )
     var requestTimeout: String?
 
-    @Option(name: .customLong("graceful-timeout"), help: "Seconds in-flight requests get to finish on SIGTERM. (env: GRACEFUL_TIMEOUT, default: 30)")
+    @Option(
+        name: .customLong("graceful-timeout"),
+        help: "Seconds in-flight requests get to finish on SIGTERM. (env: GRACEFUL_TIMEOUT, default: 30)"
+    )
     var gracefulTimeout: String?
 
-    @Option(name: .customLong("queue-limit"), help: "Requests that may wait for a worker; beyond it the gateway answers 503. (env: QUEUE_LIMIT, default: 1024)")
+    @Option(
+        name: .customLong("queue-limit"),
+        help:
+            "Requests that may wait for a worker; beyond it the gateway answers 503. (env: QUEUE_LIMIT, default: 1024)"
+    )
     var queueLimit: String?
 
-    @Option(name: .customLong("max-body-size"), help: "Largest request body in bytes; larger gets 413. (env: MAX_BODY_SIZE, default: 1048576)")
+    @Option(
+        name: .customLong("max-body-size"),
+        help: "Largest request body in bytes; larger gets 413. (env: MAX_BODY_SIZE, default: 1048576)"
+    )
     var maxBodySize: String?
 
-    @Option(name: .customLong("cors-origin"), help: "Value of Access-Control-Allow-Origin. (env: CORS_ORIGIN, default: *)")
+    @Option(
+        name: .customLong("cors-origin"),
+        help: "Value of Access-Control-Allow-Origin. (env: CORS_ORIGIN, default: *)"
+    )
     var corsOrigin: String?
 
     @Option(name: .customLong("log-format"), help: "Log format: text or json. (env: LOG_FORMAT, default: text)")
     var logFormat: String?
 
-    @Option(name: .customLong("log-level"), help: "Log level: trace, debug, info, notice, warning, error, critical. (env: LOG_LEVEL, default: info)")
+    @Option(
+        name: .customLong("log-level"),
+        help: "Log level: trace, debug, info, notice, warning, error, critical. (env: LOG_LEVEL, default: info)"
+    )
     var logLevel: String?
 
-    @Option(name: .customLong("worker-path"), help: "Path of the worker executable. (env: WORKER_PATH, default: `worker` next to the gateway binary)")
+    @Option(
+        name: .customLong("worker-path"),
+        help: "Path of the worker executable. (env: WORKER_PATH, default: `worker` next to the gateway binary)"
+    )
     var workerPath: String?
 
-    @Flag(name: .customLong("debug-query-count"), help: "Send X-Database-Round-Trips on every response (for tests and profiling). (env: DEBUG_QUERY_COUNT=1)")
+    @Flag(
+        name: .customLong("debug-query-count"),
+        help: "Send X-Database-Round-Trips on every response (for tests and profiling). (env: DEBUG_QUERY_COUNT=1)"
+    )
     var debugQueryCount = false
 }

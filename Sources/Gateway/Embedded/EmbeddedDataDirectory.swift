@@ -27,14 +27,15 @@ struct EmbeddedDataDirectory {
         } catch {
             throw EmbeddedPostgresError.dataDirectoryNotWritable(path: root, reason: error.description)
         }
-        if let account = runAs.account, let blocked = FileSystemOperations.firstUnsearchableAncestor(
-            of: layout.clusterDirectory,
-            uid: account.uid,
-            gid: account.gid
-        ) {
-            logger.warning(
-                "the postgres user (uid \(account.uid)) may not be able to enter \(blocked); PostgreSQL will fail to start if so"
+        if let account = runAs.account,
+            let blocked = FileSystemOperations.firstUnsearchableAncestor(
+                of: layout.clusterDirectory,
+                uid: account.uid,
+                gid: account.gid
             )
+        {
+            let uid = account.uid
+            logger.warning("the postgres user (uid \(uid)) may not be able to enter \(blocked); PostgreSQL may fail")
         }
     }
 }

@@ -13,8 +13,13 @@ extension EmbeddedPostgres {
             setprivAvailable: FileManager.default.isExecutableFile(atPath: PostgresRunAs.setprivPath)
         )
         try EmbeddedDataDirectory(layout: layout, runAs: runAs, logger: logger).prepare()
-        try StaleServerCleaner(layout: layout, processControl: processControl, inspector: ProcessInspector(), logger: logger)
-            .clean()
+        try StaleServerCleaner(
+            layout: layout,
+            processControl: processControl,
+            inspector: ProcessInspector(),
+            logger: logger
+        )
+        .clean()
         if !FileManager.default.fileExists(atPath: layout.versionFile) {
             try initializeCluster(binaries: binaries, runAs: runAs)
         }

@@ -45,6 +45,8 @@ struct PostgresBinaryLocator {
     }
 
     private static func containsServerPrograms(_ directory: String) -> Bool {
-        PostgresBinaries.requiredPrograms.allSatisfy { FileManager.default.isExecutableFile(atPath: "\(directory)/\($0)") }
+        PostgresBinaries.requiredPrograms.allSatisfy {
+            FileManager.default.isExecutableFile(atPath: "\(directory)/\($0)")
+        }
     }
 }

@@ -85,7 +85,12 @@ final class HTTPProxyHandler: ChannelInboundHandler, RemovableChannelHandler {
         let loopBound = NIOLoopBound((self, context), eventLoop: context.eventLoop)
         let eventLoop = context.eventLoop
         let request = ProxiedRequest(
-            head: RequestHead(method: head.method.rawValue, target: head.uri, peerAddress: self.peerAddress, headers: headers),
+            head: RequestHead(
+                method: head.method.rawValue,
+                target: head.uri,
+                peerAddress: self.peerAddress,
+                headers: headers
+            ),
             body: body,
             requestID: requestID,
             receivedAt: .now(),
@@ -118,7 +123,9 @@ final class HTTPProxyHandler: ChannelInboundHandler, RemovableChannelHandler {
             if let retryAfter = error.retryAfterSeconds {
                 headers.add(name: "Retry-After", value: String(retryAfter))
             }
-            body = context.channel.allocator.buffer(string: GatewayErrorBody.json(field: error.field, message: error.message))
+            body = context.channel.allocator.buffer(
+                string: GatewayErrorBody.json(field: error.field, message: error.message)
+            )
         }
         headers.replaceOrAdd(name: "X-Request-Id", value: requestID)
         let keepAlive = requestHead.isKeepAlive
@@ -131,7 +138,12 @@ final class HTTPProxyHandler: ChannelInboundHandler, RemovableChannelHandler {
         if bodyAllowed {
             headers.replaceOrAdd(name: "Content-Length", value: String(body.readableBytes))
         }
-        context.write(self.wrapOutboundOut(.head(HTTPResponseHead(version: requestHead.version, status: status, headers: headers))), promise: nil)
+        context.write(
+            self.wrapOutboundOut(
+                .head(HTTPResponseHead(version: requestHead.version, status: status, headers: headers))
+            ),
+            promise: nil
+        )
         if bodyAllowed, requestHead.method != .HEAD, body.readableBytes > 0 {
             context.write(self.wrapOutboundOut(.body(.byteBuffer(body))), promise: nil)
         }
@@ -145,11 +157,16 @@ final class HTTPProxyHandler: ChannelInboundHandler, RemovableChannelHandler {
     private func reject(context: ChannelHandlerContext, version: HTTPVersion) {
         self.state = .rejected
         var headers = HTTPHeaders()
-        let body = context.channel.allocator.buffer(string: GatewayErrorBody.json(field: "body", message: "is too large"))
+        let body = context.channel.allocator.buffer(
+            string: GatewayErrorBody.json(field: "body", message: "is too large")
+        )
         headers.add(name: "Content-Type", value: "application/json; charset=utf-8")
         headers.add(name: "Content-Length", value: String(body.readableBytes))
         headers.add(name: "Connection", value: "close")
-        context.write(self.wrapOutboundOut(.head(HTTPResponseHead(version: version, status: .payloadTooLarge, headers: headers))), promise: nil)
+        context.write(
+            self.wrapOutboundOut(.head(HTTPResponseHead(version: version, status: .payloadTooLarge, headers: headers))),
+            promise: nil
+        )
         context.write(self.wrapOutboundOut(.body(.byteBuffer(body))), promise: nil)
         context.writeAndFlush(self.wrapOutboundOut(.end(nil))).whenComplete { _ in
             context.close(promise: nil)

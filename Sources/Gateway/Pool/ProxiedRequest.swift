@@ -33,8 +33,18 @@ struct GatewayError: Error, Sendable {
     var message: String
     var retryAfterSeconds: Int?
 
-    static let queueFull = GatewayError(status: 503, field: "server", message: "is busy, retry later", retryAfterSeconds: 1)
-    static let shuttingDown = GatewayError(status: 503, field: "server", message: "is shutting down", retryAfterSeconds: 1)
+    static let queueFull = GatewayError(
+        status: 503,
+        field: "server",
+        message: "is busy, retry later",
+        retryAfterSeconds: 1
+    )
+    static let shuttingDown = GatewayError(
+        status: 503,
+        field: "server",
+        message: "is shutting down",
+        retryAfterSeconds: 1
+    )
     static let timeout = GatewayError(status: 504, field: "server", message: "did not answer in time")
     static let workerDied = GatewayError(status: 502, field: "worker", message: "failed while handling the request")
     static let badWorkerResponse = GatewayError(status: 502, field: "worker", message: "sent an invalid response")

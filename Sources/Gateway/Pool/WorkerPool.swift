@@ -154,28 +154,43 @@ final class WorkerPool: @unchecked Sendable {
         case .hello(let hello):
             self.workerSaidHello(worker, hello)
         case .responseHead(let head):
-            guard var inFlight = worker.inFlight, inFlight.frameID == frame.requestID, inFlight.responseHead == nil else {
-                self.workerMisbehaved(workerID: workerID, reason: "response head for an unknown request \(frame.requestID)")
+            guard var inFlight = worker.inFlight, inFlight.frameID == frame.requestID, inFlight.responseHead == nil
+            else {
+                self.workerMisbehaved(
+                    workerID: workerID,
+                    reason: "response head for an unknown request \(frame.requestID)"
+                )
                 return
             }
             inFlight.responseHead = head
             worker.inFlight = inFlight
         case .responseBody(var chunk):
-            guard var inFlight = worker.inFlight, inFlight.frameID == frame.requestID, inFlight.responseHead != nil else {
-                self.workerMisbehaved(workerID: workerID, reason: "response body for an unknown request \(frame.requestID)")
+            guard var inFlight = worker.inFlight, inFlight.frameID == frame.requestID, inFlight.responseHead != nil
+            else {
+                self.workerMisbehaved(
+                    workerID: workerID,
+                    reason: "response body for an unknown request \(frame.requestID)"
+                )
                 return
             }
             worker.inFlight = nil  // keep the body uniquely referenced while appending
             if inFlight.responseBody.readableBytes + chunk.readableBytes > self.configuration.maxResponseSize {
                 worker.inFlight = inFlight
-                self.workerMisbehaved(workerID: workerID, reason: "response larger than \(self.configuration.maxResponseSize) bytes")
+                self.workerMisbehaved(
+                    workerID: workerID,
+                    reason: "response larger than \(self.configuration.maxResponseSize) bytes"
+                )
                 return
             }
             inFlight.responseBody.writeBuffer(&chunk)
             worker.inFlight = inFlight
         case .responseEnd:
-            guard let inFlight = worker.inFlight, inFlight.frameID == frame.requestID, let head = inFlight.responseHead else {
-                self.workerMisbehaved(workerID: workerID, reason: "response end for an unknown request \(frame.requestID)")
+            guard let inFlight = worker.inFlight, inFlight.frameID == frame.requestID, let head = inFlight.responseHead
+            else {
+                self.workerMisbehaved(
+                    workerID: workerID,
+                    reason: "response end for an unknown request \(frame.requestID)"
+                )
                 return
             }
             inFlight.timeout?.cancel()
@@ -199,7 +214,8 @@ final class WorkerPool: @unchecked Sendable {
             return
         }
         guard hello.protocolVersion == FrameHeader.currentVersion else {
-            self.lastStartError = "worker speaks protocol version \(hello.protocolVersion), gateway \(FrameHeader.currentVersion)"
+            self.lastStartError =
+                "worker speaks protocol version \(hello.protocolVersion), gateway \(FrameHeader.currentVersion)"
             self.workerMisbehaved(workerID: worker.id, reason: self.lastStartError ?? "")
             return
         }
@@ -215,7 +231,12 @@ final class WorkerPool: @unchecked Sendable {
     private func workerBecameIdle(_ worker: WorkerHandle) {
         let maxRequests = self.configuration.maxRequests
         if maxRequests > 0, worker.requestsServed >= maxRequests, !self.stopping {
-            self.logger.info("recycling worker", metadata: ["worker_pid": .stringConvertible(worker.pid), "requests": .stringConvertible(worker.requestsServed)])
+            self.logger.info(
+                "recycling worker",
+                metadata: [
+                    "worker_pid": .stringConvertible(worker.pid), "requests": .stringConvertible(worker.requestsServed),
+                ]
+            )
             self.retire(worker, reason: "recycle")
             self.spawn(slot: worker.slot)
         } else if self.stopping && self.queue.isEmpty {
@@ -248,7 +269,10 @@ final class WorkerPool: @unchecked Sendable {
         }
         if !self.stopping && !wasRetiring {
             if wasStarting {
-                self.scheduleRespawnAfterFailure(slot: worker.slot, reason: "worker \(worker.pid) exited before it was ready")
+                self.scheduleRespawnAfterFailure(
+                    slot: worker.slot,
+                    reason: "worker \(worker.pid) exited before it was ready"
+                )
             } else {
                 self.spawn(slot: worker.slot)
             }
@@ -260,7 +284,10 @@ final class WorkerPool: @unchecked Sendable {
     /// A worker broke the protocol: it is stopped and replaced like a crashed one.
     func workerMisbehaved(workerID: UInt64, reason: String) {
         guard let worker = self.workers[workerID] else { return }
-        self.logger.error("stopping misbehaving worker", metadata: ["worker_pid": .stringConvertible(worker.pid), "reason": .string(reason)])
+        self.logger.error(
+            "stopping misbehaving worker",
+            metadata: ["worker_pid": .stringConvertible(worker.pid), "reason": .string(reason)]
+        )
         if let inFlight = worker.inFlight {
             worker.inFlight = nil
             inFlight.timeout?.cancel()
@@ -294,7 +321,9 @@ final class WorkerPool: @unchecked Sendable {
     }
 
     private func requestTimedOut(workerID: UInt64, frameID: UInt32) {
-        guard let worker = self.workers[workerID], let inFlight = worker.inFlight, inFlight.frameID == frameID else { return }
+        guard let worker = self.workers[workerID], let inFlight = worker.inFlight, inFlight.frameID == frameID else {
+            return
+        }
         worker.inFlight = nil
         self.logger.warning(
             "request timed out, replacing worker",
@@ -351,7 +380,10 @@ final class WorkerPool: @unchecked Sendable {
         let delay = base * Double.random(in: 0.75...1.25)
         self.logger.error(
             "worker failed to start, retrying",
-            metadata: ["slot": .stringConvertible(slot), "reason": .string(reason), "retry_in_ms": .stringConvertible(Int(delay * 1000))]
+            metadata: [
+                "slot": .stringConvertible(slot), "reason": .string(reason),
+                "retry_in_ms": .stringConvertible(Int(delay * 1000)),
+            ]
         )
         self.loop.scheduleTask(in: .milliseconds(Int64(delay * 1000))) {
             guard !self.stopping else { return }
@@ -385,7 +417,10 @@ final class WorkerPool: @unchecked Sendable {
             if worker.state != .draining && worker.state != .exited {
                 self.workerDisconnected(workerID: worker.id, reason: status)
             }
-            self.logger.debug("worker reaped", metadata: ["worker_pid": .stringConvertible(pid), "status": .string(status)])
+            self.logger.debug(
+                "worker reaped",
+                metadata: ["worker_pid": .stringConvertible(pid), "status": .string(status)]
+            )
         }
         self.checkDrained()
     }

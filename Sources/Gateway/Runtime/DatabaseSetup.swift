@@ -12,7 +12,9 @@ struct DatabaseSetup {
     static func prepare(_ configuration: GatewayConfiguration, logger: Logger) throws -> DatabaseSetup {
         if let url = configuration.databaseURL {
             guard PQping(url) == PQPING_OK else {
-                throw GatewayConfigurationError("database at DATABASE_URL is not reachable (\(Redaction.conninfo(url)))")
+                throw GatewayConfigurationError(
+                    "database at DATABASE_URL is not reachable (\(Redaction.conninfo(url)))"
+                )
             }
             return DatabaseSetup(conninfo: url, embedded: nil)
         }

@@ -38,7 +38,8 @@ struct GatewayLogHandler: LogHandler {
             line = String(decoding: data, as: UTF8.self) + "\n"
         } else {
             let extra = fields.keys.sorted().map { "\($0)=\(fields[$0] ?? "")" }.joined(separator: " ")
-            line = "\(time) \(event.level.rawValue) \(self.label): \(event.message)\(extra.isEmpty ? "" : " " + extra)\n"
+            line =
+                "\(time) \(event.level.rawValue) \(self.label): \(event.message)\(extra.isEmpty ? "" : " " + extra)\n"
         }
         FileHandle.standardError.write(Data(line.utf8))
     }

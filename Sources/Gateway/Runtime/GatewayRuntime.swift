@@ -75,7 +75,10 @@ final class GatewayRuntime: Sendable {
 
         let stopRequested = DispatchSemaphore(value: 0)
         let signalCount = NIOLockedValueBox(0)
-        let signals = SignalWatcher(signals: [SIGTERM, SIGINT, SIGQUIT], queue: DispatchQueue(label: "rookery.signals")) {
+        let signals = SignalWatcher(
+            signals: [SIGTERM, SIGINT, SIGQUIT],
+            queue: DispatchQueue(label: "rookery.signals")
+        ) {
             number in
             let count = signalCount.withLockedValue { value -> Int in
                 value += 1
@@ -116,7 +119,9 @@ final class GatewayRuntime: Sendable {
     }
 
     /// The environment every worker starts with: the gateway's own, plus its settings.
-    private static func workerEnvironment(_ configuration: GatewayConfiguration, conninfo: String) throws -> [String: String] {
+    private static func workerEnvironment(_ configuration: GatewayConfiguration, conninfo: String) throws -> [String:
+        String]
+    {
         var environment = ProcessInfo.processInfo.environment
         environment["DATABASE_URL"] = conninfo
         environment["ROOKERY_MAX_BODY_SIZE"] = String(configuration.maxBodySize)

@@ -33,7 +33,9 @@ enum JWTSecretFile {
         let descriptor = open(path, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0o600)
         guard descriptor >= 0 else {
             if errno == EEXIST { return }  // another gateway created it first
-            throw GatewayConfigurationError("cannot create JWT secret file \(path): \(String(cString: strerror(errno)))")
+            throw GatewayConfigurationError(
+                "cannot create JWT secret file \(path): \(String(cString: strerror(errno)))"
+            )
         }
         defer { close(descriptor) }
         let bytes = Array((secret + "\n").utf8)

@@ -12,7 +12,9 @@ enum Migrations {
         let processes = SystemProcessControl()
         let pid: pid_t
         do {
-            pid = try processes.spawn(SpawnRequest(executablePath: workerPath, arguments: ["migrate"], environment: environment))
+            pid = try processes.spawn(
+                SpawnRequest(executablePath: workerPath, arguments: ["migrate"], environment: environment)
+            )
         } catch {
             throw GatewayConfigurationError("cannot run migrations: \(error)")
         }

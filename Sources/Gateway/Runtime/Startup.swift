@@ -51,4 +51,3 @@ enum Startup {
         return CommandLine.arguments.first ?? "gateway"
     }
 }
-

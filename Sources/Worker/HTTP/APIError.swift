@@ -53,13 +53,13 @@ struct APIError: HTTPResponseError {
 
     static let databaseUnavailable = APIError(status: 503, field: "database", message: "is unavailable, retry later")
 
-    static let internalError = APIError(status: 500, field: "server", message: "internal error")
+    static let `internal` = APIError(status: 500, field: "server", message: "internal error")
 }
 
 extension HTTPResponse {
     /// Renders any error: client-facing errors with their own status, everything else as 500.
     init(error: any Error) {
-        let apiError = (error as? any HTTPResponseError) ?? APIError.internalError
+        let apiError = (error as? any HTTPResponseError) ?? APIError.internal
         var response = HTTPResponse.json(status: apiError.status, bytes: ErrorBody.encode(apiError.errors))
         for (name, value) in apiError.headers {
             response.headers.append(.init(name: name, value: value))

@@ -36,7 +36,9 @@ struct Application {
                 response = HTTPResponse(error: APIError.notFound("route"))
             }
         }
-        response.headers.append(HeaderField(name: "Access-Control-Allow-Origin", value: self.services.configuration.corsOrigin))
+        response.headers.append(
+            HeaderField(name: "Access-Control-Allow-Origin", value: self.services.configuration.corsOrigin)
+        )
         if self.services.configuration.corsOrigin != "*" {
             response.headers.append(HeaderField(name: "Vary", value: "Origin"))
         }
@@ -53,8 +55,11 @@ struct Application {
             return HTTPResponse(error: APIError.databaseUnavailable)
         } catch {
             // The text may contain internals (SQL, paths); it goes to the log, never to the client.
-            context.logger.error("handler failed", metadata: ["route": .string(context.route), "error": .string(String(describing: error))])
-            return HTTPResponse(error: APIError.internalError)
+            context.logger.error(
+                "handler failed",
+                metadata: ["route": .string(context.route), "error": .string(String(describing: error))]
+            )
+            return HTTPResponse(error: APIError.internal)
         }
     }
 
@@ -65,7 +70,8 @@ struct Application {
             HeaderField(name: "Access-Control-Allow-Methods", value: "GET, POST, PUT, DELETE, OPTIONS"),
             HeaderField(
                 name: "Access-Control-Allow-Headers",
-                value: request.header("access-control-request-headers") ?? "Authorization, Content-Type, X-Requested-With"
+                value: request.header("access-control-request-headers")
+                    ?? "Authorization, Content-Type, X-Requested-With"
             ),
             HeaderField(name: "Access-Control-Max-Age", value: "86400"),
         ]

@@ -79,7 +79,12 @@ final class DatabaseSession {
         }
         let now = ContinuousClock.now
         if let last = self.lastFailedAttempt, now - last < Self.reconnectInterval {
-            throw DatabaseError(kind: .connectionFailed, sqlState: nil, message: "database unreachable (retrying)", constraint: nil)
+            throw DatabaseError(
+                kind: .connectionFailed,
+                sqlState: nil,
+                message: "database unreachable (retrying)",
+                constraint: nil
+            )
         }
         do {
             let connection = try PostgresConnection(conninfo: self.conninfo)

@@ -28,7 +28,10 @@ final class WorkerLoop {
     /// end it early; nothing a request contains does.
     func run() throws {
         var hello = ByteBuffer()
-        self.encoder.writeHello(WorkerHello(pid: getpid(), software: "rookery-worker \(RookeryVersion.string)"), into: &hello)
+        self.encoder.writeHello(
+            WorkerHello(pid: getpid(), software: "rookery-worker \(RookeryVersion.string)"),
+            into: &hello
+        )
         try self.socket.write(hello)
 
         while let frame = try self.socket.nextFrame() {
@@ -38,7 +41,11 @@ final class WorkerLoop {
                 self.pendingTooLarge = false
             case .requestBody(var chunk):
                 guard var request = self.pending, request.id == frame.requestID else {
-                    try self.sendError(code: 400, message: "body frame without a request head", requestID: frame.requestID)
+                    try self.sendError(
+                        code: 400,
+                        message: "body frame without a request head",
+                        requestID: frame.requestID
+                    )
                     continue
                 }
                 self.pending = nil  // avoid a copy-on-write of the body while appending
@@ -50,7 +57,11 @@ final class WorkerLoop {
                 self.pending = request
             case .requestEnd:
                 guard let request = self.pending, request.id == frame.requestID else {
-                    try self.sendError(code: 400, message: "end frame without a request head", requestID: frame.requestID)
+                    try self.sendError(
+                        code: 400,
+                        message: "end frame without a request head",
+                        requestID: frame.requestID
+                    )
                     continue
                 }
                 self.pending = nil
@@ -85,7 +96,11 @@ final class WorkerLoop {
         if self.services.configuration.exposeQueryCount {
             headers.append(HeaderField(name: "X-Database-Round-Trips", value: String(statistics.databaseRoundTrips)))
         }
-        self.encoder.writeResponseHead(ResponseHead(status: UInt16(clamping: response.status), headers: headers), requestID: requestID, into: &out)
+        self.encoder.writeResponseHead(
+            ResponseHead(status: UInt16(clamping: response.status), headers: headers),
+            requestID: requestID,
+            into: &out
+        )
         if response.body.readableBytes > 0 {
             self.encoder.writeResponseBody(response.body, requestID: requestID, into: &out)
         }

@@ -36,7 +36,7 @@ final class PostmasterPidFileTests: XCTestCase {
         XCTAssertEqual(decision, .remove)
     }
 
-    func testPostgresOfAnotherClusterIsNotTouched() {
+    func testPostgresOfAnotherClusterIsNotSignalled() {
         let decision = decide(ProcessInspection(isRunning: true, command: "postgres", workingDirectory: "/other"))
         XCTAssertEqual(decision, .remove)
     }
