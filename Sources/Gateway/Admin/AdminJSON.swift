@@ -10,7 +10,7 @@ enum AdminJSON {
         return encode(object)
     }
 
-    /// `/status`: gateway, workers and queue, in the shape docs/operations.md documents.
+    /// `/status`: gateway, workers, slots and queue, in the shape docs/operations.md documents.
     static func status(_ snapshot: PoolSnapshot) -> String {
         let workers: [[String: Any]] = snapshot.workers.map { worker in
             [
@@ -20,6 +20,14 @@ enum AdminJSON {
                 "generation": worker.generation,
                 "requests": worker.requests,
                 "current_request_ms": worker.currentRequestMilliseconds.map { $0 as Any } ?? NSNull(),
+                "age_seconds": (worker.ageSeconds * 1000).rounded() / 1000,
+            ]
+        }
+        let slots: [[String: Any]] = snapshot.slots.map { slot in
+            [
+                "slot": slot.slot,
+                "consecutive_start_failures": slot.consecutiveFailures,
+                "restart_in_ms": slot.restartInMilliseconds.map { $0 as Any } ?? NSNull(),
             ]
         }
         let object: [String: Any] = [
@@ -27,12 +35,21 @@ enum AdminJSON {
                 "pid": Int(getpid()),
                 "version": GatewayVersion.string,
                 "stopping": snapshot.stopping,
+                "generation": snapshot.generation,
+                "reloading": snapshot.reloading,
             ],
             "workers": workers,
+            "slots": slots,
             "configured_workers": snapshot.configuredWorkers,
-            "queue": ["depth": snapshot.queueDepth, "limit": snapshot.queueLimit],
+            "queue": [
+                "depth": snapshot.queueDepth,
+                "limit": snapshot.queueLimit,
+                "oldest_wait_ms": snapshot.oldestWaitMilliseconds.map { $0 as Any } ?? NSNull(),
+            ],
             "database": ["reachable": snapshot.databaseReachable],
+            "restarts": snapshot.restarts,
             "last_start_error": snapshot.lastStartError.map { $0 as Any } ?? NSNull(),
+            "last_exit": snapshot.lastExit.map { $0 as Any } ?? NSNull(),
         ]
         return encode(object)
     }

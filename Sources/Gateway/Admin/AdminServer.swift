@@ -4,8 +4,13 @@ import NIOPosix
 
 /// Binds the admin listener, always on 127.0.0.1.
 enum AdminServer {
-    static func bind(port: Int, group: any EventLoopGroup, pool: WorkerPool) -> EventLoopFuture<any Channel> {
-        ServerBootstrap(group: group)
+    static func bind(
+        port: Int,
+        group: any EventLoopGroup,
+        pool: WorkerPool,
+        boundSocket: CInt? = nil
+    ) -> EventLoopFuture<any Channel> {
+        let bootstrap = ServerBootstrap(group: group)
             .serverChannelOption(.socketOption(.so_reuseaddr), value: 1)
             .childChannelInitializer { channel in
                 channel.eventLoop.makeCompletedFuture {
@@ -13,6 +18,9 @@ enum AdminServer {
                     try channel.pipeline.syncOperations.addHandler(AdminHandler(pool: pool))
                 }
             }
-            .bind(host: "127.0.0.1", port: port)
+        if let boundSocket {
+            return bootstrap.withBoundSocket(boundSocket)
+        }
+        return bootstrap.bind(host: "127.0.0.1", port: port)
     }
 }

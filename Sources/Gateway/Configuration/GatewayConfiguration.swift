@@ -13,6 +13,7 @@ struct GatewayConfiguration: Sendable {
     var jwtTimeToLive: Int
     var adminPort: Int
     var maxRequests: Int
+    var maxRequestsJitter: Int
     var requestTimeout: Double
     var gracefulTimeout: Double
     var queueLimit: Int
@@ -124,6 +125,13 @@ extension GatewayOptions {
                 self.maxRequests,
                 "MAX_REQUESTS",
                 name: "max-requests",
+                default: 0,
+                range: 0...Int(Int32.max)
+            ),
+            maxRequestsJitter: try integer(
+                self.maxRequestsJitter,
+                "MAX_REQUESTS_JITTER",
+                name: "max-requests-jitter",
                 default: 0,
                 range: 0...Int(Int32.max)
             ),

@@ -52,6 +52,13 @@ struct GatewayOptions: ParsableArguments {
     var maxRequests: String?
 
     @Option(
+        name: .customLong("max-requests-jitter"),
+        help:
+            "Add 0 to this many requests, drawn per worker, to --max-requests so workers do not recycle together. (env: MAX_REQUESTS_JITTER, default: 0)"
+    )
+    var maxRequestsJitter: String?
+
+    @Option(
         name: .customLong("request-timeout"),
         help:
             "Seconds a worker may spend on one request before the gateway answers 504 and replaces it. (env: REQUEST_TIMEOUT, default: 30)"

@@ -11,10 +11,11 @@ enum HTTPServer {
         host: String,
         port: Int,
         group: any EventLoopGroup,
+        boundSocket: CInt? = nil,
         connections: ConnectionRegistry,
         makeHandler: @escaping @Sendable () -> HTTPProxyHandler
     ) -> EventLoopFuture<any Channel> {
-        ServerBootstrap(group: group)
+        let bootstrap = ServerBootstrap(group: group)
             .serverChannelOption(.backlog, value: 1024)
             .serverChannelOption(.socketOption(.so_reuseaddr), value: 1)
             .childChannelOption(.socketOption(.tcp_nodelay), value: 1)
@@ -29,7 +30,10 @@ enum HTTPServer {
                     connections.add(channel)
                 }
             }
-            .bind(host: host, port: port)
+        if let boundSocket {
+            return bootstrap.withBoundSocket(boundSocket)
+        }
+        return bootstrap.bind(host: host, port: port)
     }
 }
 

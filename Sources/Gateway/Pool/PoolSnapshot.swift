@@ -1,4 +1,4 @@
-/// A point-in-time copy of the pool's state, for /status and /readyz.
+/// A point-in-time copy of the pool's state, for /status, /readyz and systemd's STATUS=.
 struct PoolSnapshot: Sendable {
     struct Worker: Sendable {
         var pid: Int32
@@ -7,22 +7,40 @@ struct PoolSnapshot: Sendable {
         var generation: Int
         var requests: Int
         var currentRequestMilliseconds: Int?
+        var ageSeconds: Double
+    }
+
+    /// Start-failure state of one slot: the backoff operators see in /status.
+    struct Slot: Sendable {
+        var slot: Int
+        var consecutiveFailures: Int
+        var restartInMilliseconds: Int?
     }
 
     var workers: [Worker]
+    var slots: [Slot]
     var configuredWorkers: Int
+    var generation: Int
+    var reloading: Bool
     var queueDepth: Int
     var queueLimit: Int
+    var oldestWaitMilliseconds: Int?
     var databaseReachable: Bool
     var stopping: Bool
     var lastStartError: String?
+    var lastExit: String?
+    var restarts: [String: Int]
+    var secondsSinceWorkerActivity: Double
 
-    /// Workers that have said hello and are serving.
+    /// Slots with a worker that has said hello and serves.
     var readyWorkers: Int {
-        self.workers.filter { $0.state == "idle" || $0.state == "busy" }.count
+        Set(self.workers.filter { $0.state == "idle" || $0.state == "busy" }.map(\.slot)).count
     }
 
-    /// Ready means: every configured worker has said hello, the database answers, and the
+    var idleWorkers: Int { self.workers.filter { $0.state == "idle" }.count }
+    var busyWorkers: Int { self.workers.filter { $0.state == "busy" }.count }
+
+    /// Ready means: every slot has a worker that said hello, the database answers, and the
     /// gateway is not stopping. Otherwise the reasons why not.
     var readinessProblems: [String] {
         var problems: [String] = []

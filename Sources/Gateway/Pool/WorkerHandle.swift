@@ -42,6 +42,14 @@ final class WorkerHandle {
     var idleSince: NIODeadline
     /// When draining: a stop is already under way (SIGTERM sent, SIGKILL scheduled).
     var killScheduled: Scheduled<Void>?
+    /// The worker this one replaces (recycle or reload); it drains once this one is ready.
+    var replacing: UInt64?
+    /// Retire as soon as the current request is answered (its replacement is ready).
+    var retireWhenIdle = false
+    /// Requests after which this worker is recycled (`--max-requests` plus its jitter); nil: never.
+    var requestLimit: Int?
+    /// How the process ended, once reaped.
+    var lastExitStatus: String?
 
     init(id: UInt64, slot: Int, generation: Int, pid: pid_t, now: NIODeadline) {
         self.id = id

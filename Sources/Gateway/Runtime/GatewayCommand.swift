@@ -53,7 +53,12 @@ struct MigrateCommand: ParsableCommand {
             try Startup.checkWorkerBinary(configuration.workerPath)
             let database = try DatabaseSetup.prepare(configuration, logger: logger)
             defer { database.stop() }
-            try Migrations.run(workerPath: configuration.workerPath, conninfo: database.conninfo, logger: logger)
+            try Migrations.run(
+                workerPath: configuration.workerPath,
+                conninfo: database.conninfo,
+                workers: configuration.workers,
+                logger: logger
+            )
         } catch let error as GatewayConfigurationError {
             Startup.fail(error.description)
         }

@@ -6,7 +6,7 @@ import NIOCore
 import NIOPosix
 
 /// The serving gateway from start to exit: database, migrations, listeners, workers,
-/// signals, and the graceful stop in reverse order.
+/// signals, systemd, and the graceful stop in reverse order.
 final class GatewayRuntime: Sendable {
     private let configuration: GatewayConfiguration
 
@@ -17,13 +17,21 @@ final class GatewayRuntime: Sendable {
     func run() throws {
         let configuration = self.configuration
         let logger = Startup.logger(configuration)
+        let environment = ProcessInfo.processInfo.environment
+        let notifier = SystemdNotifier(environment: environment)
+        let activation = try SocketActivation.fromEnvironment(environment)
         try Startup.checkWorkerBinary(configuration.workerPath)
         try Self.prepareDataDirectory(configuration.dataDirectory)
 
         let database = try DatabaseSetup.prepare(configuration, logger: logger)
         defer { database.stop() }
-        try Migrations.run(workerPath: configuration.workerPath, conninfo: database.conninfo, logger: logger)
-        var workerEnvironment = try Self.workerEnvironment(configuration, conninfo: database.conninfo)
+        try Migrations.run(
+            workerPath: configuration.workerPath,
+            conninfo: database.conninfo,
+            workers: configuration.workers,
+            logger: logger
+        )
+        var workerEnvironment = Self.workerEnvironment(configuration, conninfo: database.conninfo)
         workerEnvironment.merge(try JWTSecretFile.workerEnvironment(configuration)) { _, new in new }
 
         let group = MultiThreadedEventLoopGroup(numberOfThreads: System.coreCount)
@@ -34,19 +42,94 @@ final class GatewayRuntime: Sendable {
                 workers: configuration.workers,
                 queueLimit: configuration.queueLimit,
                 requestTimeout: .milliseconds(Int64(configuration.requestTimeout * 1000)),
-                maxRequests: configuration.maxRequests
+                maxRequests: configuration.maxRequests,
+                maxRequestsJitter: configuration.maxRequestsJitter
             ),
             launcher: WorkerLauncher(workerPath: configuration.workerPath, environment: workerEnvironment),
             logger: logger
         )
         let connections = ConnectionRegistry()
+        let (httpChannel, adminChannel) = try Self.bindListeners(
+            configuration,
+            group: group,
+            pool: pool,
+            connections: connections,
+            activation: activation,
+            logger: logger
+        )
+        let probe = DatabaseProbe(conninfo: database.conninfo, pool: pool)
+        probe.start()
+        let systemd = SystemdIntegration(notifier: notifier, pool: pool, logger: logger)
+        systemd.start()
+        pool.start()
+        pool.startPinging(every: .seconds(1))
+        logger.info(
+            "listening",
+            metadata: [
+                "http": .string("\(configuration.host):\(httpChannel.localAddress?.port ?? configuration.port)"),
+                "admin": .string("127.0.0.1:\(adminChannel.localAddress?.port ?? configuration.adminPort)"),
+                "workers": .stringConvertible(configuration.workers),
+                "database": .string(database.embedded == nil ? "external" : "embedded"),
+                "socket_activation": .stringConvertible(activation != nil),
+            ]
+        )
+
+        let stopRequested = DispatchSemaphore(value: 0)
+        let stopSignals = NIOLockedValueBox(0)
+        let signals = SignalWatcher(
+            signals: [SIGTERM, SIGINT, SIGQUIT, SIGHUP],
+            queue: DispatchQueue(label: "rookery.signals")
+        ) { number in
+            switch number {
+            case SIGHUP:
+                logger.info("SIGHUP: rolling reload")
+                pool.startReload()
+            default:
+                let count = stopSignals.withLockedValue { value -> Int in
+                    value += 1
+                    return value
+                }
+                if count == 1 && number != SIGQUIT {
+                    logger.info("stopping gracefully", metadata: ["signal": .string(SignalName.name(of: number))])
+                    stopRequested.signal()
+                } else {
+                    logger.warning("stopping immediately", metadata: ["signal": .string(SignalName.name(of: number))])
+                    notifier.notify("STOPPING=1")
+                    try? pool.killAll().wait()
+                    database.stop()
+                    exit(1)
+                }
+            }
+        }
+        defer { signals.cancel() }
+        stopRequested.wait()
+
+        // Reverse order: stop accepting, let connections finish, drain workers, then the rest.
+        notifier.notify("STOPPING=1")
+        try? httpChannel.close().wait()
+        connections.quiesceAll()
+        let graceful = TimeAmount.milliseconds(Int64(configuration.gracefulTimeout * 1000))
+        try? pool.shutdown(gracefulTimeout: graceful).wait()
+        try? adminChannel.close().wait()
+        probe.stop()
+        logger.info("workers stopped")
+    }
+
+    private static func bindListeners(
+        _ configuration: GatewayConfiguration,
+        group: any EventLoopGroup,
+        pool: WorkerPool,
+        connections: ConnectionRegistry,
+        activation: SocketActivation?,
+        logger: Logger
+    ) throws -> (any Channel, any Channel) {
         let httpChannel: any Channel
-        let adminChannel: any Channel
         do {
             httpChannel = try HTTPServer.bind(
                 host: configuration.host,
                 port: configuration.port,
                 group: group,
+                boundSocket: activation?.http,
                 connections: connections
             ) {
                 HTTPProxyHandler(pool: pool, maxBodySize: configuration.maxBodySize, logger: logger)
@@ -55,56 +138,17 @@ final class GatewayRuntime: Sendable {
             throw GatewayConfigurationError("cannot listen on \(configuration.host):\(configuration.port): \(error)")
         }
         do {
-            adminChannel = try AdminServer.bind(port: configuration.adminPort, group: group, pool: pool).wait()
+            let adminChannel = try AdminServer.bind(
+                port: configuration.adminPort,
+                group: group,
+                pool: pool,
+                boundSocket: activation?.admin
+            ).wait()
+            return (httpChannel, adminChannel)
         } catch {
             httpChannel.close(promise: nil)
             throw GatewayConfigurationError("cannot listen on 127.0.0.1:\(configuration.adminPort) (admin): \(error)")
         }
-        let probe = DatabaseProbe(conninfo: database.conninfo, pool: pool)
-        probe.start()
-        pool.start()
-        logger.info(
-            "listening",
-            metadata: [
-                "http": .string("\(configuration.host):\(httpChannel.localAddress?.port ?? configuration.port)"),
-                "admin": .string("127.0.0.1:\(adminChannel.localAddress?.port ?? configuration.adminPort)"),
-                "workers": .stringConvertible(configuration.workers),
-                "database": .string(database.embedded == nil ? "external" : "embedded"),
-            ]
-        )
-
-        let stopRequested = DispatchSemaphore(value: 0)
-        let signalCount = NIOLockedValueBox(0)
-        let signals = SignalWatcher(
-            signals: [SIGTERM, SIGINT, SIGQUIT],
-            queue: DispatchQueue(label: "rookery.signals")
-        ) {
-            number in
-            let count = signalCount.withLockedValue { value -> Int in
-                value += 1
-                return value
-            }
-            if count == 1 && number != SIGQUIT {
-                logger.info("stopping gracefully", metadata: ["signal": .stringConvertible(number)])
-                stopRequested.signal()
-            } else {
-                logger.warning("stopping immediately", metadata: ["signal": .stringConvertible(number)])
-                try? pool.killAll().wait()
-                database.stop()
-                exit(1)
-            }
-        }
-        defer { signals.cancel() }
-        stopRequested.wait()
-
-        // Reverse order: stop accepting, let connections finish, drain workers, then the rest.
-        try? httpChannel.close().wait()
-        connections.quiesceAll()
-        let graceful = TimeAmount.milliseconds(Int64(configuration.gracefulTimeout * 1000))
-        try? pool.shutdown(gracefulTimeout: graceful).wait()
-        try? adminChannel.close().wait()
-        probe.stop()
-        logger.info("workers stopped")
     }
 
     private static func prepareDataDirectory(_ path: String) throws {
@@ -118,11 +162,13 @@ final class GatewayRuntime: Sendable {
         }
     }
 
-    /// The environment every worker starts with: the gateway's own, plus its settings.
-    private static func workerEnvironment(_ configuration: GatewayConfiguration, conninfo: String) throws -> [String:
-        String]
-    {
+    /// The environment every worker starts with: the gateway's own minus systemd's variables,
+    /// plus its settings.
+    private static func workerEnvironment(_ configuration: GatewayConfiguration, conninfo: String) -> [String: String] {
         var environment = ProcessInfo.processInfo.environment
+        for name in SocketActivation.variables {
+            environment.removeValue(forKey: name)
+        }
         environment["DATABASE_URL"] = conninfo
         environment["ROOKERY_MAX_BODY_SIZE"] = String(configuration.maxBodySize)
         environment["ROOKERY_CORS_ORIGIN"] = configuration.corsOrigin

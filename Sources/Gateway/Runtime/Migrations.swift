@@ -6,9 +6,11 @@ import Logging
 /// The worker applies migrations under a PostgreSQL advisory lock, so two gateways starting
 /// together on one database cannot apply a migration twice.
 enum Migrations {
-    static func run(workerPath: String, conninfo: String, logger: Logger) throws {
+    static func run(workerPath: String, conninfo: String, workers: Int, logger: Logger) throws {
         var environment = ProcessInfo.processInfo.environment
         environment["DATABASE_URL"] = conninfo
+        // The worker checks the connection budget: workers × 1 must fit in max_connections.
+        environment["ROOKERY_WORKERS"] = String(workers)
         let processes = SystemProcessControl()
         let pid: pid_t
         do {

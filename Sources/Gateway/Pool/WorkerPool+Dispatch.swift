@@ -1,0 +1,153 @@
+import Foundation
+import Logging
+import NIOCore
+import Protocol
+
+extension WorkerPool {
+    func accept(_ request: ProxiedRequest) {
+        if self.stopping {
+            request.respond(.gatewayError(.shuttingDown))
+            return
+        }
+        if self.queue.isEmpty, let worker = self.pickIdleWorker() {
+            self.assign(request, to: worker)
+            return
+        }
+        if !self.queue.enqueue(request) {
+            self.logger.warning("queue full, answering 503", metadata: ["request_id": .string(request.requestID)])
+            request.respond(.gatewayError(.queueFull))
+            return
+        }
+        self.dispatch()
+    }
+
+    /// Hands queued requests to idle workers while there are both.
+    func dispatch() {
+        while !self.queue.isEmpty, let worker = self.pickIdleWorker(), let request = self.queue.dequeue() {
+            self.assign(request, to: worker)
+        }
+        self.checkDrained()
+    }
+
+    /// The least busy ready worker: an idle one, the one idle longest, so load and recycling
+    /// spread evenly.
+    func pickIdleWorker() -> WorkerHandle? {
+        var best: WorkerHandle?
+        for worker in self.workers.values where worker.state == .idle {
+            if let current = best, current.idleSince <= worker.idleSince { continue }
+            best = worker
+        }
+        return best
+    }
+
+    func assign(_ request: ProxiedRequest, to worker: WorkerHandle) {
+        guard let channel = worker.channel else {
+            self.queue.requeueAtFront(request)
+            return
+        }
+        let frameID = self.nextFrameID
+        self.nextFrameID = self.nextFrameID == UInt32.max ? 1 : self.nextFrameID + 1
+        var buffer = channel.allocator.buffer(capacity: 512 + request.body.readableBytes)
+        self.encoder.writeRequestHead(request.head, requestID: frameID, into: &buffer)
+        if request.body.readableBytes > 0 {
+            self.encoder.writeRequestBody(request.body, requestID: frameID, into: &buffer)
+        }
+        self.encoder.writeRequestEnd(requestID: frameID, into: &buffer)
+        let workerID = worker.id
+        let timeout = self.loop.scheduleTask(in: self.configuration.requestTimeout) {
+            self.requestTimedOut(workerID: workerID, frameID: frameID)
+        }
+        worker.state = .busy
+        worker.inFlight = WorkerHandle.InFlight(
+            request: request,
+            frameID: frameID,
+            startedAt: .now(),
+            responseHead: nil,
+            responseBody: channel.allocator.buffer(capacity: 0),
+            timeout: timeout
+        )
+        channel.writeAndFlush(buffer, promise: nil)
+    }
+
+    /// A frame from a worker.
+    func workerSent(_ frame: Frame<WorkerMessage>, workerID: UInt64) {
+        guard let worker = self.workers[workerID] else { return }
+        self.lastWorkerActivity = .now()
+        switch frame.message {
+        case .hello(let hello):
+            self.workerSaidHello(worker, hello)
+        case .responseHead(let head):
+            guard var inFlight = worker.inFlight, inFlight.frameID == frame.requestID, inFlight.responseHead == nil
+            else {
+                self.workerMisbehaved(
+                    workerID: workerID,
+                    reason: "response head for unknown request \(frame.requestID)"
+                )
+                return
+            }
+            inFlight.responseHead = head
+            worker.inFlight = inFlight
+        case .responseBody(var chunk):
+            guard var inFlight = worker.inFlight, inFlight.frameID == frame.requestID, inFlight.responseHead != nil
+            else {
+                self.workerMisbehaved(
+                    workerID: workerID,
+                    reason: "response body for unknown request \(frame.requestID)"
+                )
+                return
+            }
+            worker.inFlight = nil  // keep the body uniquely referenced while appending
+            guard inFlight.responseBody.readableBytes + chunk.readableBytes <= self.configuration.maxResponseSize else {
+                worker.inFlight = inFlight
+                self.workerMisbehaved(workerID: workerID, reason: "response larger than the limit")
+                return
+            }
+            inFlight.responseBody.writeBuffer(&chunk)
+            worker.inFlight = inFlight
+        case .responseEnd:
+            guard let inFlight = worker.inFlight, inFlight.frameID == frame.requestID, let head = inFlight.responseHead
+            else {
+                self.workerMisbehaved(workerID: workerID, reason: "response end for unknown request \(frame.requestID)")
+                return
+            }
+            inFlight.timeout?.cancel()
+            worker.inFlight = nil
+            worker.requestsServed += 1
+            inFlight.request.respond(.worker(head, inFlight.responseBody))
+            self.workerBecameIdle(worker)
+        case .pong:
+            break
+        case .error(let code, let message):
+            self.workerMisbehaved(workerID: workerID, reason: "worker reported protocol error \(code): \(message)")
+        }
+    }
+
+    /// A worker died before answering: GET and HEAD get one more try elsewhere, the rest 502.
+    /// A request whose response had started is never retried.
+    func failInFlight(_ inFlight: WorkerHandle.InFlight) {
+        var request = inFlight.request
+        request.attempts += 1
+        if request.isRetryable, request.attempts < 2, inFlight.responseHead == nil, !self.stopping {
+            self.logger.info("retrying request on another worker", metadata: ["request_id": .string(request.requestID)])
+            self.queue.requeueAtFront(request)
+        } else {
+            request.respond(.gatewayError(.workerDied))
+        }
+    }
+
+    func requestTimedOut(workerID: UInt64, frameID: UInt32) {
+        guard let worker = self.workers[workerID], let inFlight = worker.inFlight, inFlight.frameID == frameID else {
+            return
+        }
+        worker.inFlight = nil
+        self.logger.warning(
+            "request timed out, replacing worker",
+            metadata: ["worker_pid": .stringConvertible(worker.pid), "request_id": .string(inFlight.request.requestID)]
+        )
+        inFlight.request.respond(.gatewayError(.timeout))
+        self.restarts["timeout", default: 0] += 1
+        self.retire(worker, signal: true)
+        self.maintainWorkerCount()
+        self.dispatch()
+    }
+}
