@@ -15,3 +15,6 @@ swift build --build-tests
 echo "== unit and end-to-end tests"
 # Tests spawn gateways that spawn workers and PostgreSQL; keep them serial on 2 cores.
 swift test --skip-build
+
+echo "== RealWorld conformance (official Hurl suite, twice on one database)"
+bash deploy/conformance.sh .build/debug

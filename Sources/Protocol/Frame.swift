@@ -4,6 +4,8 @@ public import NIOCore
 public protocol FrameMessage: Sendable {
     /// Decodes the payload of a frame of the given type. Leftover bytes are an error.
     static func decode(type: UInt8, payload: ByteBuffer, limits: FrameLimits) throws(ProtocolError) -> Self
+    /// Whether `type` names a message of this direction; checked as soon as a header arrives.
+    static func isKnownType(_ type: UInt8) -> Bool
 }
 
 /// One decoded frame: the request it belongs to and its message.

@@ -38,6 +38,9 @@ public struct FrameDecoder<Message: FrameMessage>: NIOSingleStepByteToMessageDec
         guard header.version == FrameHeader.currentVersion else {
             throw .unsupportedVersion(header.version)
         }
+        guard Message.isKnownType(header.type) else {
+            throw .unknownFrameType(header.type)
+        }
         guard header.flags == 0 else {
             throw .unexpectedFlags(header.flags)
         }

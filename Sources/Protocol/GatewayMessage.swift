@@ -51,6 +51,10 @@ public enum GatewayMessage: Sendable, Hashable {
 }
 
 extension GatewayMessage: FrameMessage {
+    public static func isKnownType(_ type: UInt8) -> Bool {
+        TypeID(rawValue: type) != nil
+    }
+
     public static func decode(
         type: UInt8,
         payload: ByteBuffer,

@@ -75,6 +75,10 @@ public enum WorkerMessage: Sendable, Hashable {
 }
 
 extension WorkerMessage: FrameMessage {
+    public static func isKnownType(_ type: UInt8) -> Bool {
+        TypeID(rawValue: type) != nil
+    }
+
     public static func decode(
         type: UInt8,
         payload: ByteBuffer,

@@ -46,7 +46,13 @@ final class HTTPProxyHandler: ChannelInboundHandler, RemovableChannelHandler {
             guard case .receiving(let head, var body) = self.state else { return }
             self.state = .idle  // keep `body` uniquely referenced while appending
             if body.readableBytes + chunk.readableBytes > self.maxBodySize {
-                self.reject(context: context, version: head.version)
+                self.reject(
+                    context: context,
+                    version: head.version,
+                    status: .payloadTooLarge,
+                    field: "body",
+                    message: "is too large"
+                )
                 return
             }
             body.writeBuffer(&chunk)
@@ -59,8 +65,25 @@ final class HTTPProxyHandler: ChannelInboundHandler, RemovableChannelHandler {
     }
 
     private func receiveHead(_ head: HTTPRequestHead, context: ChannelHandlerContext) {
+        // The frame to the worker carries at most maxHeaderCount fields, X-Request-Id included.
+        if head.headers.count + 1 > FrameLimits.default.maxHeaderCount {
+            self.reject(
+                context: context,
+                version: head.version,
+                status: .requestHeaderFieldsTooLarge,
+                field: "headers",
+                message: "are too many (at most \(FrameLimits.default.maxHeaderCount - 1))"
+            )
+            return
+        }
         if let length = head.headers.first(name: "content-length").flatMap(Int.init), length > self.maxBodySize {
-            self.reject(context: context, version: head.version)
+            self.reject(
+                context: context,
+                version: head.version,
+                status: .payloadTooLarge,
+                field: "body",
+                message: "is too large"
+            )
             return
         }
         if head.headers.first(name: "expect")?.lowercased() == "100-continue" {
@@ -153,18 +176,22 @@ final class HTTPProxyHandler: ChannelInboundHandler, RemovableChannelHandler {
         }
     }
 
-    /// 413 from the gateway itself, then close: the rest of an oversized body is never read.
-    private func reject(context: ChannelHandlerContext, version: HTTPVersion) {
+    /// An error from the gateway itself (413, 431), then close: the rest of the request is never read.
+    private func reject(
+        context: ChannelHandlerContext,
+        version: HTTPVersion,
+        status: HTTPResponseStatus,
+        field: String,
+        message: String
+    ) {
         self.state = .rejected
         var headers = HTTPHeaders()
-        let body = context.channel.allocator.buffer(
-            string: GatewayErrorBody.json(field: "body", message: "is too large")
-        )
+        let body = context.channel.allocator.buffer(string: GatewayErrorBody.json(field: field, message: message))
         headers.add(name: "Content-Type", value: "application/json; charset=utf-8")
         headers.add(name: "Content-Length", value: String(body.readableBytes))
         headers.add(name: "Connection", value: "close")
         context.write(
-            self.wrapOutboundOut(.head(HTTPResponseHead(version: version, status: .payloadTooLarge, headers: headers))),
+            self.wrapOutboundOut(.head(HTTPResponseHead(version: version, status: status, headers: headers))),
             promise: nil
         )
         context.write(self.wrapOutboundOut(.body(.byteBuffer(body))), promise: nil)

@@ -179,10 +179,7 @@ extension WorkerPool {
     func maintainWorkerCount() {
         guard !self.stopping else { return }
         for slot in 0..<self.configuration.workers where self.slotRestartAt[slot] == nil {
-            let occupied = self.workers.values.contains {
-                $0.slot == slot && ($0.state == .starting || $0.state == .idle || $0.state == .busy)
-            }
-            guard !occupied else { continue }
+            guard !self.isOccupied(slot: slot) else { continue }
             let failures = self.slotFailures[slot]
             if failures == 0 {
                 self.spawn(slot: slot)
@@ -197,9 +194,17 @@ extension WorkerPool {
                 )
                 self.loop.scheduleTask(in: delay) {
                     self.slotRestartAt[slot] = nil
-                    self.maintainWorkerCount()
+                    guard !self.stopping, !self.isOccupied(slot: slot) else { return }
+                    self.spawn(slot: slot)
                 }
             }
+        }
+    }
+
+    /// Whether a live (starting, idle or busy) worker holds the slot.
+    func isOccupied(slot: Int) -> Bool {
+        self.workers.values.contains {
+            $0.slot == slot && ($0.state == .starting || $0.state == .idle || $0.state == .busy)
         }
     }
 

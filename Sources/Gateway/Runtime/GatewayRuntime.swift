@@ -21,7 +21,7 @@ final class GatewayRuntime: Sendable {
         let notifier = SystemdNotifier(environment: environment)
         let activation = try SocketActivation.fromEnvironment(environment)
         try Startup.checkWorkerBinary(configuration.workerPath)
-        try Self.prepareDataDirectory(configuration.dataDirectory)
+        try Self.prepareDataDirectory(configuration.dataDirectory, embedded: configuration.databaseURL == nil)
 
         let database = try DatabaseSetup.prepare(configuration, logger: logger)
         defer { database.stop() }
@@ -151,7 +151,7 @@ final class GatewayRuntime: Sendable {
         }
     }
 
-    private static func prepareDataDirectory(_ path: String) throws {
+    private static func prepareDataDirectory(_ path: String, embedded: Bool) throws {
         do {
             try FileManager.default.createDirectory(atPath: path, withIntermediateDirectories: true)
         } catch {
@@ -159,6 +159,12 @@ final class GatewayRuntime: Sendable {
         }
         guard access(path, W_OK) == 0 else {
             throw GatewayConfigurationError("data directory \(path) is not writable")
+        }
+        // As root the embedded server runs as `postgres`, which must be able to pass through the
+        // data directory to reach its own 0700 subdirectories (mktemp -d makes 0700 directories).
+        var info = stat()
+        if embedded, geteuid() == 0, stat(path, &info) == 0, info.st_mode & 0o001 == 0 {
+            _ = chmod(path, (info.st_mode & 0o7777) | 0o001)
         }
     }
 

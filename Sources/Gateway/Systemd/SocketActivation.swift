@@ -22,22 +22,20 @@ struct SocketActivation: Sendable {
             $0.split(separator: ":", omittingEmptySubsequences: false).map(String.init)
         }
         var activation = SocketActivation()
-        for index in 0..<count {
-            let descriptor = Self.firstDescriptor + CInt(index)
+        let descriptors = (0..<count).map { Self.firstDescriptor + CInt($0) }
+        for descriptor in descriptors {
             // Workers must not inherit the listeners.
             _ = fcntl(descriptor, F_SETFD, FD_CLOEXEC)
-            let name = names.flatMap { index < $0.count ? $0[index] : nil }
-            switch name {
-            case "http": activation.http = descriptor
-            case "admin": activation.admin = descriptor
-            default:
-                // Unnamed (or named after the unit): by position, HTTP first, then admin.
-                if index == 0, activation.http == nil {
-                    activation.http = descriptor
-                } else if index == 1, activation.admin == nil {
-                    activation.admin = descriptor
-                }
+        }
+        if let names, names.contains("http") || names.contains("admin") {
+            for (index, descriptor) in descriptors.enumerated() where index < names.count {
+                if names[index] == "http" { activation.http = descriptor }
+                if names[index] == "admin" { activation.admin = descriptor }
             }
+        } else {
+            // Unnamed, or all named after the socket unit: by position, HTTP first, then admin.
+            activation.http = descriptors.first
+            activation.admin = descriptors.count > 1 ? descriptors[1] : nil
         }
         return activation
     }

@@ -23,6 +23,12 @@ final class FrameSocket {
             if let frame = try self.decoder.decodeFrame(buffer: &self.inbound) {
                 return frame
             }
+            // Reclaim consumed bytes so the buffer stays the size of one frame, not of history.
+            if self.inbound.readableBytes == 0 {
+                self.inbound.clear()
+            } else if self.inbound.readerIndex > 64 * 1024 {
+                self.inbound.discardReadBytes()
+            }
             let count = self.readChunk.withUnsafeMutableBytes { raw in
                 Glibc.read(self.descriptor, raw.baseAddress, raw.count)
             }

@@ -18,7 +18,12 @@ enum WorkerCommand {
         logger[metadataKey: "generation"] = .stringConvertible(configuration.generation)
         let database = DatabaseSession(conninfo: configuration.databaseURL, logger: logger)
         database.warmUp()
-        let services = WorkerServices(configuration: configuration, database: database, logger: logger)
+        let services = WorkerServices(
+            configuration: configuration,
+            database: database,
+            logger: logger,
+            tokenSigner: JWTSecret.load(configuration: configuration, logger: logger)
+        )
         let loop = WorkerLoop(
             socket: FrameSocket(descriptor: configuration.socketDescriptor),
             application: Application(services: services),
@@ -43,10 +48,16 @@ enum WorkerCommand {
         do {
             try DatabaseBootstrap.ensureDatabaseExists(conninfo: url)
             let connection = try PostgresConnection(conninfo: url)
+            if let workers = ProcessInfo.processInfo.environment["ROOKERY_WORKERS"].flatMap(Int.init) {
+                try ConnectionBudget.check(workers: workers, on: connection)
+            }
             let applied = try MigrationRunner.apply(SchemaMigrations.all, on: connection) { message in
                 logger.info("\(message)")
             }
-            logger.info("migrations complete", metadata: ["applied": .string(applied.map(String.init).joined(separator: ","))])
+            logger.info(
+                "migrations complete",
+                metadata: ["applied": .string(applied.map(String.init).joined(separator: ","))]
+            )
             return 0
         } catch {
             // One clear line; the gateway prints it as the reason it cannot start.

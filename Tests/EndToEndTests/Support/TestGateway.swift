@@ -171,16 +171,22 @@ final class TestGateway {
             ?? "/usr/bin/psql"
     }
 
+    /// Runs a command to completion and returns its output. Output goes through a file, not a
+    /// pipe: a daemon the command starts (pg_ctl start) could hold a pipe open forever.
     static func run(_ executable: String, _ arguments: [String]) throws -> String {
+        let outputPath = NSTemporaryDirectory() + "rookery-run-\(UUID().uuidString).out"
+        FileManager.default.createFile(atPath: outputPath, contents: nil)
+        defer { try? FileManager.default.removeItem(atPath: outputPath) }
+        let sink = try FileHandle(forWritingTo: URL(fileURLWithPath: outputPath))
+        defer { try? sink.close() }
         let process = Process()
         process.executableURL = URL(fileURLWithPath: executable)
         process.arguments = arguments
-        let pipe = Pipe()
-        process.standardOutput = pipe
-        process.standardError = pipe
+        process.standardOutput = sink
+        process.standardError = sink
         try process.run()
-        let data = pipe.fileHandleForReading.readDataToEndOfFile()
         process.waitUntilExit()
+        let data = FileManager.default.contents(atPath: outputPath) ?? Data()
         let output = String(decoding: data, as: UTF8.self)
         guard process.terminationStatus == 0 else {
             throw TestGatewayError.exited("\(executable) failed: \(output)")

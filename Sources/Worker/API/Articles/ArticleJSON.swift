@@ -1,0 +1,60 @@
+/// Renders articles in the RealWorld shapes, straight to bytes.
+enum ArticleJSON {
+    /// `{"article":{...}}` with the body.
+    static func single(_ article: ArticleRecord) -> [UInt8] {
+        var json = JSONWriter(capacity: 512 + (article.body?.utf8.count ?? 0))
+        json.beginObject()
+        json.key("article")
+        self.write(article, to: &json)
+        json.endObject()
+        return json.bytes
+    }
+
+    /// `{"articles":[...],"articlesCount":N}`; items carry no `body` (list items are `nil` there).
+    static func list(_ articles: [ArticleRecord], totalCount: Int) -> [UInt8] {
+        var json = JSONWriter(capacity: 64 + 400 * articles.count)
+        json.beginObject()
+        json.key("articles")
+        json.beginArray()
+        for article in articles {
+            self.write(article, to: &json)
+        }
+        json.endArray()
+        json.key("articlesCount")
+        json.int(totalCount)
+        json.endObject()
+        return json.bytes
+    }
+
+    /// One article object; `body` is written only when the record has one.
+    static func write(_ article: ArticleRecord, to json: inout JSONWriter) {
+        json.beginObject()
+        json.key("slug")
+        json.string(article.slug)
+        json.key("title")
+        json.string(article.title)
+        json.key("description")
+        json.string(article.description)
+        if let body = article.body {
+            json.key("body")
+            json.string(body)
+        }
+        json.key("tagList")
+        json.beginArray()
+        for tag in article.tagList {
+            json.string(tag)
+        }
+        json.endArray()
+        json.key("createdAt")
+        json.string(Timestamp.format(article.createdAt))
+        json.key("updatedAt")
+        json.string(Timestamp.format(article.updatedAt))
+        json.key("favorited")
+        json.bool(article.favorited)
+        json.key("favoritesCount")
+        json.int(article.favoritesCount)
+        json.key("author")
+        article.author.write(to: &json)
+        json.endObject()
+    }
+}

@@ -1,0 +1,71 @@
+import XCTest
+
+@testable import Worker
+
+final class SlugGeneratorTests: XCTestCase {
+    func testLowercasesAndJoinsWordsWithSingleDashes() {
+        XCTAssertEqual(SlugGenerator.slug(for: "How to train your Dragon"), "how-to-train-your-dragon")
+        XCTAssertEqual(SlugGenerator.slug(for: "  Hello,   World!!  "), "hello-world")
+        XCTAssertEqual(SlugGenerator.slug(for: "a--b__c"), "a-b-c")
+        XCTAssertEqual(SlugGenerator.slug(for: "Swift 6.1 is out"), "swift-6-1-is-out")
+    }
+
+    func testTransliteratesLatinLettersAndDropsTheRest() {
+        XCTAssertEqual(SlugGenerator.slug(for: "Crème brûlée à la française"), "creme-brulee-a-la-francaise")
+        XCTAssertEqual(SlugGenerator.slug(for: "Straße Øl Łódź"), "strasse-ol-lodz")
+        XCTAssertEqual(SlugGenerator.slug(for: "日本語 title"), "title")
+        XCTAssertEqual(SlugGenerator.slug(for: "emoji 🐉 dragon"), "emoji-dragon")
+    }
+
+    func testEmptyResultFallsBackToArticle() {
+        XCTAssertEqual(SlugGenerator.slug(for: ""), "article")
+        XCTAssertEqual(SlugGenerator.slug(for: "!!! ---"), "article")
+        XCTAssertEqual(SlugGenerator.slug(for: "日本語"), "article")
+    }
+
+    func testLongTitlesAreCutAtAWordBoundary() {
+        let title = String(repeating: "word ", count: 40)
+        let slug = SlugGenerator.slug(for: title)
+        XCTAssertLessThanOrEqual(slug.count, SlugGenerator.maxLength)
+        XCTAssertFalse(slug.hasSuffix("-"))
+        XCTAssertTrue(slug.hasSuffix("word"))
+        let oneWord = String(repeating: "x", count: 200)
+        XCTAssertEqual(SlugGenerator.slug(for: oneWord), String(repeating: "x", count: SlugGenerator.maxLength))
+    }
+
+    func testFallbackHasARandomSuffix() {
+        var generator = SeededGenerator(seed: 42)
+        let candidates = SlugGenerator.candidates(for: "Dup Title", using: &generator)
+        XCTAssertEqual(candidates.preferred, "dup-title")
+        XCTAssertTrue(candidates.fallback.hasPrefix("dup-title-"))
+        let suffix = candidates.fallback.dropFirst("dup-title-".count)
+        XCTAssertEqual(suffix.count, SlugGenerator.suffixLength)
+        XCTAssertTrue(suffix.allSatisfy { $0.isASCII && ($0.isLowercase || $0.isNumber) })
+        let other = SlugGenerator.candidates(for: "Dup Title", using: &generator)
+        XCTAssertNotEqual(candidates.fallback, other.fallback)
+    }
+
+    func testReservedSlugsGoStraightToTheFallback() {
+        let candidates = SlugGenerator.candidates(for: "Feed")
+        XCTAssertNotEqual(candidates.preferred, "feed")
+        XCTAssertEqual(candidates.preferred, candidates.fallback)
+        XCTAssertTrue(candidates.preferred.hasPrefix("feed-"))
+    }
+}
+
+/// A deterministic generator (SplitMix64) so suffix tests are reproducible.
+struct SeededGenerator: RandomNumberGenerator {
+    private var state: UInt64
+
+    init(seed: UInt64) {
+        self.state = seed
+    }
+
+    mutating func next() -> UInt64 {
+        self.state &+= 0x9E37_79B9_7F4A_7C15
+        var z = self.state
+        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
+        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
+        return z ^ (z >> 31)
+    }
+}
