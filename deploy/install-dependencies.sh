@@ -29,6 +29,7 @@ fi
 
 if (( want_tests )); then
     python3 -c 'import requests' 2>/dev/null || python3 -m pip install -q requests
+    python3 -c 'import prometheus_client' 2>/dev/null || python3 -m pip install -q prometheus-client
 fi
 
 if ! command -v swift >/dev/null 2>&1; then

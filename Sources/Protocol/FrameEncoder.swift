@@ -62,6 +62,8 @@ public struct FrameEncoder: Sendable {
         self.writeFrame(type: WorkerMessage.TypeID.responseEnd.rawValue, requestID: requestID, into: &buffer) {
             $0.writeInteger(statistics.databaseRoundTrips)
             $0.writeInteger(statistics.databaseMicroseconds)
+            $0.writeInteger(statistics.databaseErrors)
+            $0.writeLengthPrefixedString(statistics.route)
         }
     }
 

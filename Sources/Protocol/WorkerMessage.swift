@@ -26,16 +26,29 @@ public struct ResponseHead: Sendable, Hashable {
     }
 }
 
-/// What the worker measured while serving one request, sent with its end frame.
+/// What the worker measured while serving one request, sent with its end frame so the
+/// gateway can log and count it without scraping workers.
 public struct RequestStatistics: Sendable, Hashable {
     /// Database round trips made for this request.
     public var databaseRoundTrips: UInt32
     /// Time spent waiting on the database, in microseconds.
     public var databaseMicroseconds: UInt64
+    /// Database statements that failed during this request.
+    public var databaseErrors: UInt32
+    /// The route template that matched (`/api/articles/:slug`), or `unmatched`; a bounded
+    /// label for metrics, never a raw path.
+    public var route: String
 
-    public init(databaseRoundTrips: UInt32 = 0, databaseMicroseconds: UInt64 = 0) {
+    public init(
+        databaseRoundTrips: UInt32 = 0,
+        databaseMicroseconds: UInt64 = 0,
+        databaseErrors: UInt32 = 0,
+        route: String = ""
+    ) {
         self.databaseRoundTrips = databaseRoundTrips
         self.databaseMicroseconds = databaseMicroseconds
+        self.databaseErrors = databaseErrors
+        self.route = route
     }
 }
 
@@ -104,7 +117,16 @@ extension WorkerMessage: FrameMessage {
         case .responseEnd:
             let trips: UInt32 = try reader.readInteger()
             let micros: UInt64 = try reader.readInteger()
-            message = .responseEnd(RequestStatistics(databaseRoundTrips: trips, databaseMicroseconds: micros))
+            let errors: UInt32 = try reader.readInteger()
+            let route = try reader.readString()
+            message = .responseEnd(
+                RequestStatistics(
+                    databaseRoundTrips: trips,
+                    databaseMicroseconds: micros,
+                    databaseErrors: errors,
+                    route: route
+                )
+            )
         case .pong:
             let nonce: UInt64 = try reader.readInteger()
             let reachable: UInt8 = try reader.readInteger()

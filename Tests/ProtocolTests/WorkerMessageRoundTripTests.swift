@@ -53,7 +53,12 @@ final class WorkerMessageRoundTripTests: XCTestCase {
 
     func testResponseEndMatchesFixture() throws {
         var buffer = ByteBuffer()
-        let statistics = RequestStatistics(databaseRoundTrips: 3, databaseMicroseconds: 1500)
+        let statistics = RequestStatistics(
+            databaseRoundTrips: 3,
+            databaseMicroseconds: 1500,
+            databaseErrors: 1,
+            route: "/api/tags"
+        )
         self.encoder.writeResponseEnd(statistics, requestID: 7, into: &buffer)
         XCTAssertEqual(Array(buffer.readableBytesView), WorkerFrameFixtures.responseEnd)
         try self.assertDecodes(buffer, to: Frame(requestID: 7, message: .responseEnd(statistics)))

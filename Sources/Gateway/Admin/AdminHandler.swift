@@ -2,17 +2,19 @@ import Foundation
 import NIOCore
 import NIOHTTP1
 
-/// The admin listener (127.0.0.1 only): /healthz, /readyz and /status, answered by the gateway
-/// itself so they work while every worker is busy.
+/// The admin listener (127.0.0.1 only): /healthz, /readyz, /status and /metrics, answered by
+/// the gateway itself so they work while every worker is busy.
 final class AdminHandler: ChannelInboundHandler {
     typealias InboundIn = HTTPServerRequestPart
     typealias OutboundOut = HTTPServerResponsePart
 
     private let pool: WorkerPool
+    private let metrics: GatewayMetrics
     private var requestHead: HTTPRequestHead?
 
-    init(pool: WorkerPool) {
+    init(pool: WorkerPool, metrics: GatewayMetrics) {
         self.pool = pool
+        self.metrics = metrics
     }
 
     func channelRead(context: ChannelHandlerContext, data: NIOAny) {
@@ -60,6 +62,19 @@ final class AdminHandler: ChannelInboundHandler {
                 let (handler, context) = loopBound.value
                 handler.write(status: .ok, json: AdminJSON.status(snapshot), head: head, context: context)
             }
+        case "/metrics":
+            let metrics = self.metrics
+            self.pool.snapshot().hop(to: context.eventLoop).whenSuccess { snapshot in
+                let (handler, context) = loopBound.value
+                let bytes = metrics.render(snapshot)
+                handler.write(
+                    status: .ok,
+                    body: context.channel.allocator.buffer(bytes: bytes),
+                    contentType: "text/plain; version=0.0.4; charset=utf-8",
+                    head: head,
+                    context: context
+                )
+            }
         default:
             self.write(status: .notFound, json: #"{"error":"not found"}"#, head: head, context: context)
         }
@@ -68,8 +83,24 @@ final class AdminHandler: ChannelInboundHandler {
     private func write(status: HTTPResponseStatus, json: String, head: HTTPRequestHead, context: ChannelHandlerContext)
     {
         let body = context.channel.allocator.buffer(string: json)
+        self.write(
+            status: status,
+            body: body,
+            contentType: "application/json; charset=utf-8",
+            head: head,
+            context: context
+        )
+    }
+
+    private func write(
+        status: HTTPResponseStatus,
+        body: ByteBuffer,
+        contentType: String,
+        head: HTTPRequestHead,
+        context: ChannelHandlerContext
+    ) {
         var headers = HTTPHeaders()
-        headers.add(name: "Content-Type", value: "application/json; charset=utf-8")
+        headers.add(name: "Content-Type", value: contentType)
         headers.add(name: "Content-Length", value: String(body.readableBytes))
         headers.add(name: "Cache-Control", value: "no-store")
         if !head.isKeepAlive {

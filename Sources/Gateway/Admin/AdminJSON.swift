@@ -21,6 +21,10 @@ enum AdminJSON {
                 "requests": worker.requests,
                 "current_request_ms": worker.currentRequestMilliseconds.map { $0 as Any } ?? NSNull(),
                 "age_seconds": (worker.ageSeconds * 1000).rounded() / 1000,
+                "started_at": (worker.startedAt * 1000).rounded() / 1000,
+                "current_request": worker.currentRequest.map { $0 as Any } ?? NSNull(),
+                "rss_bytes": worker.residentBytes.map { $0 as Any } ?? NSNull(),
+                "cpu_seconds": worker.cpuSeconds.map { ($0 * 100).rounded() / 100 as Any } ?? NSNull(),
             ]
         }
         let slots: [[String: Any]] = snapshot.slots.map { slot in
@@ -28,6 +32,7 @@ enum AdminJSON {
                 "slot": slot.slot,
                 "consecutive_start_failures": slot.consecutiveFailures,
                 "restart_in_ms": slot.restartInMilliseconds.map { $0 as Any } ?? NSNull(),
+                "last_exit": snapshot.lastExitBySlot[slot.slot].map { $0 as Any } ?? NSNull(),
             ]
         }
         let object: [String: Any] = [
@@ -37,6 +42,8 @@ enum AdminJSON {
                 "stopping": snapshot.stopping,
                 "generation": snapshot.generation,
                 "reloading": snapshot.reloading,
+                "uptime_seconds": snapshot.uptimeSeconds.rounded(),
+                "rss_bytes": ProcessStats.read(pid: getpid())?.residentBytes ?? 0,
             ],
             "workers": workers,
             "slots": slots,

@@ -8,6 +8,7 @@ enum AdminServer {
         port: Int,
         group: any EventLoopGroup,
         pool: WorkerPool,
+        metrics: GatewayMetrics,
         boundSocket: CInt? = nil
     ) -> EventLoopFuture<any Channel> {
         let bootstrap = ServerBootstrap(group: group)
@@ -15,7 +16,7 @@ enum AdminServer {
             .childChannelInitializer { channel in
                 channel.eventLoop.makeCompletedFuture {
                     try channel.pipeline.syncOperations.configureHTTPServerPipeline(withErrorHandling: true)
-                    try channel.pipeline.syncOperations.addHandler(AdminHandler(pool: pool))
+                    try channel.pipeline.syncOperations.addHandler(AdminHandler(pool: pool, metrics: metrics))
                 }
             }
         if let boundSocket {

@@ -16,6 +16,7 @@ struct GatewayConfiguration: Sendable {
     var maxRequestsJitter: Int
     var requestTimeout: Double
     var gracefulTimeout: Double
+    var slowRequestThreshold: Double
     var queueLimit: Int
     var maxBodySize: Int
     var corsOrigin: String
@@ -23,6 +24,8 @@ struct GatewayConfiguration: Sendable {
     var logLevel: String
     var workerPath: String
     var debugQueryCount: Bool
+    /// Serve the TechEmpower routes and migrate their tables (docs/performance.md).
+    var benchRoutes: Bool = false
 
     enum LogFormat: String, Sendable {
         case text
@@ -142,6 +145,12 @@ extension GatewayOptions {
                 name: "graceful-timeout",
                 default: 30
             ),
+            slowRequestThreshold: try seconds(
+                self.slowRequestThreshold,
+                "SLOW_REQUEST_THRESHOLD",
+                name: "slow-request-threshold",
+                default: 1
+            ),
             queueLimit: try integer(
                 self.queueLimit,
                 "QUEUE_LIMIT",
@@ -160,7 +169,8 @@ extension GatewayOptions {
             logFormat: logFormat,
             logLevel: logLevel,
             workerPath: value(self.workerPath, "WORKER_PATH") ?? defaultWorkerPath,
-            debugQueryCount: self.debugQueryCount || environment["DEBUG_QUERY_COUNT"] == "1"
+            debugQueryCount: self.debugQueryCount || environment["DEBUG_QUERY_COUNT"] == "1",
+            benchRoutes: self.benchRoutes || environment["BENCH_ROUTES"] == "1"
         )
     }
 }

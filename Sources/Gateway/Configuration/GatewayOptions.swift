@@ -85,6 +85,13 @@ struct GatewayOptions: ParsableArguments {
     var maxBodySize: String?
 
     @Option(
+        name: .customLong("slow-request-threshold"),
+        help:
+            "Log a slow-request line with the time breakdown for requests slower than this many seconds. (env: SLOW_REQUEST_THRESHOLD, default: 1)"
+    )
+    var slowRequestThreshold: String?
+
+    @Option(
         name: .customLong("cors-origin"),
         help: "Value of Access-Control-Allow-Origin. (env: CORS_ORIGIN, default: *)"
     )
@@ -110,4 +117,11 @@ struct GatewayOptions: ParsableArguments {
         help: "Send X-Database-Round-Trips on every response (for tests and profiling). (env: DEBUG_QUERY_COUNT=1)"
     )
     var debugQueryCount = false
+
+    @Flag(
+        name: .customLong("bench-routes"),
+        help:
+            "Serve the TechEmpower test routes (/plaintext /json /db /queries /fortunes /updates) and create their tables. (env: BENCH_ROUTES=1)"
+    )
+    var benchRoutes = false
 }

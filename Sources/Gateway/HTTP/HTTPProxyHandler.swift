@@ -15,22 +15,23 @@ final class HTTPProxyHandler: ChannelInboundHandler, RemovableChannelHandler {
 
     private enum State {
         case idle
-        case receiving(HTTPRequestHead, ByteBuffer)
+        case receiving(HTTPRequestHead, ByteBuffer, NIODeadline)
         /// The body exceeded the limit; 413 was sent and the rest is ignored until the connection closes.
         case rejected
-        case waitingForResponse(HTTPRequestHead)
+        case waitingForResponse(HTTPRequestHead, NIODeadline)
     }
 
     private let pool: WorkerPool
-    private let maxBodySize: Int
-    private let logger: Logger
+    private let settings: ProxySettings
+    private let observer: RequestObserver
     private var state = State.idle
     private var peerAddress = ""
+    private var maxBodySize: Int { self.settings.maxBodySize }
 
-    init(pool: WorkerPool, maxBodySize: Int, logger: Logger) {
+    init(pool: WorkerPool, settings: ProxySettings, observer: RequestObserver) {
         self.pool = pool
-        self.maxBodySize = maxBodySize
-        self.logger = logger
+        self.settings = settings
+        self.observer = observer
     }
 
     func channelActive(context: ChannelHandlerContext) {
@@ -43,7 +44,7 @@ final class HTTPProxyHandler: ChannelInboundHandler, RemovableChannelHandler {
         case .head(let head):
             self.receiveHead(head, context: context)
         case .body(var chunk):
-            guard case .receiving(let head, var body) = self.state else { return }
+            guard case .receiving(let head, var body, let startedAt) = self.state else { return }
             self.state = .idle  // keep `body` uniquely referenced while appending
             if body.readableBytes + chunk.readableBytes > self.maxBodySize {
                 self.reject(
@@ -56,10 +57,10 @@ final class HTTPProxyHandler: ChannelInboundHandler, RemovableChannelHandler {
                 return
             }
             body.writeBuffer(&chunk)
-            self.state = .receiving(head, body)
+            self.state = .receiving(head, body, startedAt)
         case .end:
-            guard case .receiving(let head, let body) = self.state else { return }
-            self.state = .waitingForResponse(head)
+            guard case .receiving(let head, let body, let startedAt) = self.state else { return }
+            self.state = .waitingForResponse(head, startedAt)
             self.forward(head, body: body, context: context)
         }
     }
@@ -93,7 +94,7 @@ final class HTTPProxyHandler: ChannelInboundHandler, RemovableChannelHandler {
                 promise: nil
             )
         }
-        self.state = .receiving(head, context.channel.allocator.buffer(capacity: 0))
+        self.state = .receiving(head, context.channel.allocator.buffer(capacity: 0), .now())
     }
 
     private func forward(_ head: HTTPRequestHead, body: ByteBuffer, context: ChannelHandlerContext) {
@@ -117,18 +118,25 @@ final class HTTPProxyHandler: ChannelInboundHandler, RemovableChannelHandler {
             body: body,
             requestID: requestID,
             receivedAt: .now(),
-            respond: { response in
+            deliver: { response, trace in
                 eventLoop.execute {
                     let (handler, context) = loopBound.value
-                    handler.writeResponse(response, requestID: requestID, context: context)
+                    handler.writeResponse(response, trace: trace, requestID: requestID, context: context)
                 }
             }
         )
         self.pool.submit(request)
     }
 
-    private func writeResponse(_ response: GatewayResponse, requestID: String, context: ChannelHandlerContext) {
-        guard case .waitingForResponse(let requestHead) = self.state, context.channel.isActive else { return }
+    private func writeResponse(
+        _ response: GatewayResponse,
+        trace: ResponseTrace,
+        requestID: String,
+        context: ChannelHandlerContext
+    ) {
+        guard case .waitingForResponse(let requestHead, let startedAt) = self.state, context.channel.isActive else {
+            return
+        }
         self.state = .idle
         var status: HTTPResponseStatus
         var headers = HTTPHeaders()
@@ -149,6 +157,8 @@ final class HTTPProxyHandler: ChannelInboundHandler, RemovableChannelHandler {
             body = context.channel.allocator.buffer(
                 string: GatewayErrorBody.json(field: error.field, message: error.message)
             )
+            // Browsers must be able to read the gateway's own errors too (503 + Retry-After).
+            self.addCORSHeaders(to: &headers)
         }
         headers.replaceOrAdd(name: "X-Request-Id", value: requestID)
         let keepAlive = requestHead.isKeepAlive
@@ -174,6 +184,25 @@ final class HTTPProxyHandler: ChannelInboundHandler, RemovableChannelHandler {
         if !keepAlive {
             done.whenComplete { _ in context.close(promise: nil) }
         }
+        self.observer.requestFinished(
+            CompletedRequest(
+                requestID: requestID,
+                method: requestHead.method.rawValue,
+                path: requestHead.uri,
+                status: Int(status.code),
+                bytes: body.readableBytes,
+                duration: .now() - startedAt,
+                client: self.peerAddress,
+                trace: trace
+            )
+        )
+    }
+
+    private func addCORSHeaders(to headers: inout HTTPHeaders) {
+        headers.replaceOrAdd(name: "Access-Control-Allow-Origin", value: self.settings.corsOrigin)
+        if self.settings.corsOrigin != "*" {
+            headers.replaceOrAdd(name: "Vary", value: "Origin")
+        }
     }
 
     /// An error from the gateway itself (413, 431), then close: the rest of the request is never read.
@@ -190,6 +219,8 @@ final class HTTPProxyHandler: ChannelInboundHandler, RemovableChannelHandler {
         headers.add(name: "Content-Type", value: "application/json; charset=utf-8")
         headers.add(name: "Content-Length", value: String(body.readableBytes))
         headers.add(name: "Connection", value: "close")
+        headers.add(name: "X-Request-Id", value: RequestIDs.generate())
+        self.addCORSHeaders(to: &headers)
         context.write(
             self.wrapOutboundOut(.head(HTTPResponseHead(version: version, status: status, headers: headers))),
             promise: nil
@@ -206,7 +237,7 @@ final class HTTPProxyHandler: ChannelInboundHandler, RemovableChannelHandler {
     }
 
     func errorCaught(context: ChannelHandlerContext, error: any Error) {
-        self.logger.debug("connection error", metadata: ["error": .string("\(error)")])
+        self.observer.logger.debug("connection error", metadata: ["error": .string("\(error)")])
         context.close(promise: nil)
     }
 }

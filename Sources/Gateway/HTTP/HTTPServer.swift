@@ -12,6 +12,7 @@ enum HTTPServer {
         port: Int,
         group: any EventLoopGroup,
         boundSocket: CInt? = nil,
+        corsOrigin: String,
         connections: ConnectionRegistry,
         makeHandler: @escaping @Sendable () -> HTTPProxyHandler
     ) -> EventLoopFuture<any Channel> {
@@ -24,8 +25,9 @@ enum HTTPServer {
                 channel.eventLoop.makeCompletedFuture {
                     try channel.pipeline.syncOperations.configureHTTPServerPipeline(
                         withPipeliningAssistance: true,
-                        withErrorHandling: true
+                        withErrorHandling: false
                     )
+                    try channel.pipeline.syncOperations.addHandler(HTTPProtocolErrorResponder(corsOrigin: corsOrigin))
                     try channel.pipeline.syncOperations.addHandler(makeHandler())
                     connections.add(channel)
                 }

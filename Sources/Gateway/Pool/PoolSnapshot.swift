@@ -7,7 +7,13 @@ struct PoolSnapshot: Sendable {
         var generation: Int
         var requests: Int
         var currentRequestMilliseconds: Int?
+        /// Method and path (without query) of the request being served.
+        var currentRequest: String?
         var ageSeconds: Double
+        /// Wall-clock start, seconds since 1970.
+        var startedAt: Double
+        var residentBytes: Int?
+        var cpuSeconds: Double?
     }
 
     /// Start-failure state of one slot: the backoff operators see in /status.
@@ -31,6 +37,9 @@ struct PoolSnapshot: Sendable {
     var lastExit: String?
     var restarts: [String: Int]
     var secondsSinceWorkerActivity: Double
+    /// Exit status of the previous worker of each slot, by slot.
+    var lastExitBySlot: [Int: String] = [:]
+    var uptimeSeconds: Double = 0
 
     /// Slots with a worker that has said hello and serves.
     var readyWorkers: Int {

@@ -1,3 +1,4 @@
+import Foundation
 import NIOCore
 import Protocol
 
@@ -9,15 +10,55 @@ struct ProxiedRequest: Sendable {
     var requestID: String
     /// When the gateway received the last byte of the request, for queue-wait figures.
     var receivedAt: NIODeadline
+    /// When the pool handed the request to a worker (the last one, after a retry).
+    var dispatchedAt: NIODeadline?
     /// How many workers have already died while running this request.
     var attempts: Int = 0
-    /// Called exactly once, on any thread, with the outcome.
-    var respond: @Sendable (GatewayResponse) -> Void
+    /// Called exactly once, on any thread, with the outcome and where the time went.
+    var deliver: @Sendable (GatewayResponse, ResponseTrace) -> Void
+
+    init(
+        head: RequestHead,
+        body: ByteBuffer,
+        requestID: String,
+        receivedAt: NIODeadline,
+        deliver: @escaping @Sendable (GatewayResponse, ResponseTrace) -> Void
+    ) {
+        self.head = head
+        self.body = body
+        self.requestID = requestID
+        self.receivedAt = receivedAt
+        self.deliver = deliver
+    }
 
     /// GET and HEAD may be retried on another worker if the first one died before answering.
     var isRetryable: Bool {
         self.head.method == "GET" || self.head.method == "HEAD"
     }
+
+    /// Answers the request, measuring queue wait and worker time.
+    func respond(_ response: GatewayResponse, workerPID: pid_t? = nil, statistics: RequestStatistics? = nil) {
+        let now = NIODeadline.now()
+        let dispatched = self.dispatchedAt ?? now
+        let trace = ResponseTrace(
+            route: statistics?.route ?? "gateway",
+            workerPID: workerPID,
+            queueWait: dispatched - self.receivedAt,
+            workerTime: self.dispatchedAt.map { now - $0 } ?? .zero,
+            statistics: statistics
+        )
+        self.deliver(response, trace)
+    }
+}
+
+/// Where a request's time went, for the access log, the slow-request log and metrics.
+struct ResponseTrace: Sendable {
+    /// Route template from the worker, or `gateway` when the gateway answered by itself.
+    var route: String
+    var workerPID: pid_t?
+    var queueWait: TimeAmount
+    var workerTime: TimeAmount
+    var statistics: RequestStatistics?
 }
 
 /// What the gateway sends back for a request: the worker's response, or its own error.

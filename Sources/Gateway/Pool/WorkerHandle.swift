@@ -1,3 +1,4 @@
+import Foundation
 import Glibc
 import NIOCore
 import Protocol
@@ -35,6 +36,8 @@ final class WorkerHandle {
     let generation: Int
     let pid: pid_t
     let spawnedAt: NIODeadline
+    /// Wall-clock start time (seconds since 1970), for /status.
+    let startedAtWallClock = Date().timeIntervalSince1970
     var state: State = .starting
     var channel: (any Channel)?
     var requestsServed = 0
@@ -48,6 +51,8 @@ final class WorkerHandle {
     var retireWhenIdle = false
     /// Requests after which this worker is recycled (`--max-requests` plus its jitter); nil: never.
     var requestLimit: Int?
+    /// Its socket closed while it was serving (not retired): counted once its status is reaped.
+    var exitedUnexpectedly = false
     /// How the process ended, once reaped.
     var lastExitStatus: String?
 

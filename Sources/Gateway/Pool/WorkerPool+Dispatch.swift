@@ -41,6 +41,8 @@ extension WorkerPool {
     }
 
     func assign(_ request: ProxiedRequest, to worker: WorkerHandle) {
+        var request = request
+        request.dispatchedAt = .now()
         guard let channel = worker.channel else {
             self.queue.requeueAtFront(request)
             return
@@ -104,7 +106,7 @@ extension WorkerPool {
             }
             inFlight.responseBody.writeBuffer(&chunk)
             worker.inFlight = inFlight
-        case .responseEnd:
+        case .responseEnd(let statistics):
             guard let inFlight = worker.inFlight, inFlight.frameID == frame.requestID, let head = inFlight.responseHead
             else {
                 self.workerMisbehaved(workerID: workerID, reason: "response end for unknown request \(frame.requestID)")
@@ -113,7 +115,11 @@ extension WorkerPool {
             inFlight.timeout?.cancel()
             worker.inFlight = nil
             worker.requestsServed += 1
-            inFlight.request.respond(.worker(head, inFlight.responseBody))
+            inFlight.request.respond(
+                .worker(head, inFlight.responseBody),
+                workerPID: worker.pid,
+                statistics: statistics
+            )
             self.workerBecameIdle(worker)
         case .pong:
             break
@@ -144,8 +150,8 @@ extension WorkerPool {
             "request timed out, replacing worker",
             metadata: ["worker_pid": .stringConvertible(worker.pid), "request_id": .string(inFlight.request.requestID)]
         )
-        inFlight.request.respond(.gatewayError(.timeout))
-        self.restarts["timeout", default: 0] += 1
+        inFlight.request.respond(.gatewayError(.timeout), workerPID: worker.pid)
+        self.countRestart("timeout")
         self.retire(worker, signal: true)
         self.maintainWorkerCount()
         self.dispatch()

@@ -72,7 +72,7 @@ extension WorkerPool {
     func replacementReady(newWorker: WorkerHandle, oldWorkerID: UInt64) {
         if let old = self.workers[oldWorkerID] {
             let reason = self.recycle?.oldWorkerID == oldWorkerID ? "recycle" : "reload"
-            self.restarts[reason, default: 0] += 1
+            self.countRestart(reason)
             if old.state == .busy {
                 old.retireWhenIdle = true
             } else {

@@ -1,6 +1,7 @@
 import Foundation
 import Logging
 import NIOCore
+import Protocol
 
 extension WorkerPool {
     /// A copy of the pool's state for the admin endpoints and systemd.
@@ -14,7 +15,8 @@ extension WorkerPool {
             .filter { $0.state != .exited }
             .sorted { ($0.slot, $0.id) < ($1.slot, $1.id) }
             .map { worker in
-                PoolSnapshot.Worker(
+                let stats = ProcessStats.read(pid: worker.pid)
+                return PoolSnapshot.Worker(
                     pid: worker.pid,
                     slot: worker.slot,
                     state: worker.state.rawValue,
@@ -23,7 +25,13 @@ extension WorkerPool {
                     currentRequestMilliseconds: worker.inFlight.map {
                         Int((now - $0.startedAt).nanoseconds / 1_000_000)
                     },
-                    ageSeconds: Double((now - worker.spawnedAt).nanoseconds) / 1e9
+                    currentRequest: worker.inFlight.map {
+                        "\($0.request.head.method) \($0.request.head.target.split(separator: "?").first ?? "")"
+                    },
+                    ageSeconds: Double((now - worker.spawnedAt).nanoseconds) / 1e9,
+                    startedAt: worker.startedAtWallClock,
+                    residentBytes: stats?.residentBytes,
+                    cpuSeconds: stats?.cpuSeconds
                 )
             }
         let slots = (0..<self.configuration.workers).map { slot in
@@ -47,7 +55,9 @@ extension WorkerPool {
             lastStartError: self.lastStartError,
             lastExit: self.lastExit,
             restarts: self.restarts,
-            secondsSinceWorkerActivity: Double((now - self.lastWorkerActivity).nanoseconds) / 1e9
+            secondsSinceWorkerActivity: Double((now - self.lastWorkerActivity).nanoseconds) / 1e9,
+            lastExitBySlot: self.lastExitBySlot,
+            uptimeSeconds: Date().timeIntervalSince(self.startedAt)
         )
     }
 }

@@ -122,7 +122,8 @@ extension WorkerPool {
                     replacing: worker.replacing
                 )
             } else {
-                self.restarts["crash", default: 0] += 1
+                // Counted as exit or crash once the exit status is reaped.
+                worker.exitedUnexpectedly = true
             }
         }
         self.abandonReplacements(of: workerID)
@@ -150,7 +151,7 @@ extension WorkerPool {
         if worker.state == .starting {
             self.startFailed(slot: worker.slot, reason: reason, replacing: worker.replacing)
         } else {
-            self.restarts["crash", default: 0] += 1
+            self.countRestart("crash")
         }
         self.retire(worker, signal: true)
         self.maintainWorkerCount()
@@ -201,6 +202,12 @@ extension WorkerPool {
         }
     }
 
+    /// Counts a restart by reason: exit, crash, timeout, recycle or reload.
+    func countRestart(_ reason: String) {
+        self.restarts[reason, default: 0] += 1
+        self.onRestart?(reason)
+    }
+
     /// Whether a live (starting, idle or busy) worker holds the slot.
     func isOccupied(slot: Int) -> Bool {
         self.workers.values.contains {
@@ -241,8 +248,12 @@ extension WorkerPool {
             worker.killScheduled?.cancel()
             worker.lastExitStatus = status
             self.lastExit = "worker \(pid) \(status)"
+            self.lastExitBySlot[worker.slot] = status
             if worker.state != .exited {
                 self.workerDisconnected(workerID: worker.id, reason: status)
+            }
+            if worker.exitedUnexpectedly {
+                self.countRestart(status == "\(ChildProcessStatus.exited(0))" ? "exit" : "crash")
             }
             self.logger.debug(
                 "worker reaped",

@@ -70,6 +70,12 @@ final class WorkerPool: @unchecked Sendable {
     var announcedReady = false
     /// The most recent worker exit, for /status.
     var lastExit: String?
+    /// The most recent exit in each slot, for /status.
+    var lastExitBySlot: [Int: String] = [:]
+    /// When the pool (and so the gateway) started, for uptime.
+    let startedAt = Date()
+    /// Told about every worker restart, by reason (metrics).
+    var onRestart: (@Sendable (String) -> Void)?
     /// Called on the pool loop when the pool becomes ready for the first time and after each reload.
     var onEvent: (@Sendable (PoolEvent) -> Void)?
 

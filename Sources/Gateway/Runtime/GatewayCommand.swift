@@ -12,7 +12,7 @@ struct GatewayCommand: ParsableCommand {
             Signals: SIGTERM/SIGINT drain and stop (a second one stops at once); SIGCHLD is handled internally.
             """,
         version: GatewayVersion.string,
-        subcommands: [ServeCommand.self, MigrateCommand.self],
+        subcommands: [ServeCommand.self, MigrateCommand.self, StatusCommand.self],
         defaultSubcommand: ServeCommand.self
     )
 }
@@ -57,6 +57,7 @@ struct MigrateCommand: ParsableCommand {
                 workerPath: configuration.workerPath,
                 conninfo: database.conninfo,
                 workers: configuration.workers,
+                benchRoutes: configuration.benchRoutes,
                 logger: logger
             )
         } catch let error as GatewayConfigurationError {

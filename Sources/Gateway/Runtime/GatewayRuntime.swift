@@ -29,6 +29,7 @@ final class GatewayRuntime: Sendable {
             workerPath: configuration.workerPath,
             conninfo: database.conninfo,
             workers: configuration.workers,
+            benchRoutes: configuration.benchRoutes,
             logger: logger
         )
         var workerEnvironment = Self.workerEnvironment(configuration, conninfo: database.conninfo)
@@ -48,6 +49,13 @@ final class GatewayRuntime: Sendable {
             launcher: WorkerLauncher(workerPath: configuration.workerPath, environment: workerEnvironment),
             logger: logger
         )
+        let metrics = GatewayMetrics()
+        pool.onRestart = { reason in metrics.recordRestart(reason: reason) }
+        let observer = RequestObserver(
+            logger: logger,
+            metrics: metrics,
+            slowRequestThreshold: .milliseconds(Int64(configuration.slowRequestThreshold * 1000))
+        )
         let connections = ConnectionRegistry()
         let (httpChannel, adminChannel) = try Self.bindListeners(
             configuration,
@@ -55,7 +63,8 @@ final class GatewayRuntime: Sendable {
             pool: pool,
             connections: connections,
             activation: activation,
-            logger: logger
+            observer: observer,
+            metrics: metrics
         )
         let probe = DatabaseProbe(conninfo: database.conninfo, pool: pool)
         probe.start()
@@ -121,8 +130,10 @@ final class GatewayRuntime: Sendable {
         pool: WorkerPool,
         connections: ConnectionRegistry,
         activation: SocketActivation?,
-        logger: Logger
+        observer: RequestObserver,
+        metrics: GatewayMetrics
     ) throws -> (any Channel, any Channel) {
+        let settings = ProxySettings(maxBodySize: configuration.maxBodySize, corsOrigin: configuration.corsOrigin)
         let httpChannel: any Channel
         do {
             httpChannel = try HTTPServer.bind(
@@ -130,9 +141,10 @@ final class GatewayRuntime: Sendable {
                 port: configuration.port,
                 group: group,
                 boundSocket: activation?.http,
+                corsOrigin: configuration.corsOrigin,
                 connections: connections
             ) {
-                HTTPProxyHandler(pool: pool, maxBodySize: configuration.maxBodySize, logger: logger)
+                HTTPProxyHandler(pool: pool, settings: settings, observer: observer)
             }.wait()
         } catch {
             throw GatewayConfigurationError("cannot listen on \(configuration.host):\(configuration.port): \(error)")
@@ -142,6 +154,7 @@ final class GatewayRuntime: Sendable {
                 port: configuration.adminPort,
                 group: group,
                 pool: pool,
+                metrics: metrics,
                 boundSocket: activation?.admin
             ).wait()
             return (httpChannel, adminChannel)
@@ -182,6 +195,7 @@ final class GatewayRuntime: Sendable {
         environment["ROOKERY_LOG_LEVEL"] = configuration.logLevel
         environment["ROOKERY_JWT_TTL"] = String(configuration.jwtTimeToLive)
         environment["ROOKERY_DEBUG_QUERY_COUNT"] = configuration.debugQueryCount ? "1" : "0"
+        environment["ROOKERY_BENCH_ROUTES"] = configuration.benchRoutes ? "1" : "0"
         return environment
     }
 }

@@ -6,11 +6,15 @@ import Logging
 /// The worker applies migrations under a PostgreSQL advisory lock, so two gateways starting
 /// together on one database cannot apply a migration twice.
 enum Migrations {
-    static func run(workerPath: String, conninfo: String, workers: Int, logger: Logger) throws {
+    static func run(workerPath: String, conninfo: String, workers: Int, benchRoutes: Bool = false, logger: Logger)
+        throws
+    {
         var environment = ProcessInfo.processInfo.environment
         environment["DATABASE_URL"] = conninfo
         // The worker checks the connection budget: workers × 1 must fit in max_connections.
         environment["ROOKERY_WORKERS"] = String(workers)
+        // The TechEmpower tables are only created when the bench routes are on.
+        environment["ROOKERY_BENCH_ROUTES"] = benchRoutes ? "1" : "0"
         let processes = SystemProcessControl()
         let pid: pid_t
         do {

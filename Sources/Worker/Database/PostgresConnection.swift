@@ -9,7 +9,7 @@ import CLibPQ
 /// The session is set to UTC and `DateStyle ISO` at connect and after every reconnect;
 /// `PostgresTimestamp` relies on that output format.
 final class PostgresConnection {
-    private let connection: OpaquePointer
+    let connection: OpaquePointer
     /// SQL text → server-side statement name. Cleared whenever the session is replaced.
     private var statementNames: [String: String] = [:]
     private var nextStatementNumber = 1
@@ -119,7 +119,7 @@ final class PostgresConnection {
         )
     }
 
-    private func preparedStatementName(for sql: String) throws -> String {
+    func preparedStatementName(for sql: String) throws -> String {
         if let name = statementNames[sql] {
             return name
         }
@@ -136,7 +136,7 @@ final class PostgresConnection {
     }
 
     /// Takes ownership of a result and turns a failure into a thrown `DatabaseError`.
-    private func check(_ pointer: OpaquePointer?, sql: String?) throws -> PostgresResult {
+    func check(_ pointer: OpaquePointer?, sql: String?) throws -> PostgresResult {
         guard let pointer else {
             throw failure(DatabaseError(kind: .other, message: Self.errorMessage(connection)), sql: sql)
         }
@@ -161,7 +161,7 @@ final class PostgresConnection {
         return error
     }
 
-    private func timed<Result>(_ body: () -> Result) -> Result {
+    func timed<Result>(_ body: () -> Result) -> Result {
         let start = ContinuousClock.now
         defer {
             let elapsed = start.duration(to: .now).components

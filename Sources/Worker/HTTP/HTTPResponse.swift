@@ -7,6 +7,9 @@ struct HTTPResponse {
     var status: Int
     var headers: [HeaderField]
     var body: ByteBuffer
+    /// The route template that produced the response, reported to the gateway for metrics
+    /// and the access log (`unmatched` for 404/405, `preflight` for CORS preflights).
+    var route = "unmatched"
 
     init(status: Int, headers: [HeaderField] = [], body: ByteBuffer = ByteBuffer()) {
         self.status = status

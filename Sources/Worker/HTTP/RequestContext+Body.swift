@@ -46,7 +46,7 @@ extension RequestContext {
         case is String.Type: return "a string"
         case is Int.Type, is Int64.Type: return "an integer"
         case is Bool.Type: return "a boolean"
-        case is [String].Type: return "a list of strings"
+        case is [String].Type, is [Any].Type: return "a list of strings"
         default: return "an object"
         }
     }

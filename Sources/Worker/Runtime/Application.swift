@@ -10,6 +10,7 @@ struct Application {
     init(services: WorkerServices) {
         self.services = services
         APIRoutes.register(in: &self.router)
+        if services.configuration.benchRoutes { BenchController.register(in: &self.router) }
     }
 
     /// Answers one request. Never throws: every failure becomes an error response.
@@ -17,6 +18,7 @@ struct Application {
         var response: HTTPResponse
         if request.method == "OPTIONS" {
             response = self.preflight(request)
+            response.route = "preflight"
         } else {
             switch self.router.match(method: request.method, path: request.path) {
             case .found(let handler, let template, let parameters):
@@ -28,6 +30,7 @@ struct Application {
                     logger: logger
                 )
                 response = self.run(handler, context)
+                response.route = template
             case .methodNotAllowed(let allowed):
                 var error = APIError(status: 405, field: "method", message: "\(request.method) is not allowed here")
                 error.headers = [("Allow", (allowed + ["OPTIONS"]).joined(separator: ", "))]

@@ -12,6 +12,8 @@ final class DatabaseSession {
     private let logger: Logger
     private var connection: PostgresConnection?
     private var lastFailedAttempt: ContinuousClock.Instant?
+    /// Database errors during the current request.
+    private var errors = 0
     /// Round trips and time of the requests served so far that were not yet reported.
     private var baseline = (roundTrips: 0, nanoseconds: UInt64(0))
 
@@ -39,41 +41,59 @@ final class DatabaseSession {
 
     /// Runs one statement with bound parameters.
     func query(_ sql: String, _ parameters: [String?] = []) throws -> PostgresRows {
-        let connection = try self.open()
+        try self.counted {
+            let connection = try self.open()
+            do {
+                return try connection.query(sql, parameters)
+            } catch let error as DatabaseError where error.kind == .connectionLost {
+                self.drop(error)
+                throw error
+            }
+        }
+    }
+
+    /// Counts database errors of the current request, for the gateway's metrics.
+    private func counted<T>(_ body: () throws -> T) throws -> T {
         do {
-            return try connection.query(sql, parameters)
-        } catch let error as DatabaseError where error.kind == .connectionLost {
-            self.drop(error)
+            return try body()
+        } catch let error as DatabaseError {
+            self.errors += 1
             throw error
         }
     }
 
     /// Runs `body` in a transaction on the session's connection.
     func transaction<T>(_ body: (PostgresConnection) throws -> T) throws -> T {
-        let connection = try self.open()
-        do {
-            return try connection.transaction { try body(connection) }
-        } catch let error as DatabaseError where error.kind == .connectionLost {
-            self.drop(error)
-            throw error
+        try self.counted {
+            let connection = try self.open()
+            do {
+                return try connection.transaction { try body(connection) }
+            } catch let error as DatabaseError where error.kind == .connectionLost {
+                self.drop(error)
+                throw error
+            }
         }
     }
 
     func resetStatistics() {
+        self.errors = 0
         guard let connection = self.connection else { return }
         connection.resetStatistics()
     }
 
     /// Round trips and database time since the last `resetStatistics()`.
     var statistics: RequestStatistics {
-        guard let connection = self.connection else { return RequestStatistics() }
+        guard let connection = self.connection else {
+            return RequestStatistics(databaseErrors: UInt32(clamping: self.errors))
+        }
         return RequestStatistics(
             databaseRoundTrips: UInt32(clamping: connection.roundTrips),
-            databaseMicroseconds: connection.busyNanoseconds / 1000
+            databaseMicroseconds: connection.busyNanoseconds / 1000,
+            databaseErrors: UInt32(clamping: self.errors)
         )
     }
 
-    private func open() throws -> PostgresConnection {
+    func open() throws -> PostgresConnection {
         if let connection = self.connection, connection.isConnected {
             return connection
         }
@@ -99,7 +119,7 @@ final class DatabaseSession {
         }
     }
 
-    private func drop(_ error: DatabaseError) {
+    func drop(_ error: DatabaseError) {
         self.logger.warning("database connection lost", metadata: ["error": .string(error.description)])
         self.connection = nil
     }

@@ -51,7 +51,9 @@ enum WorkerCommand {
             if let workers = ProcessInfo.processInfo.environment["ROOKERY_WORKERS"].flatMap(Int.init) {
                 try ConnectionBudget.check(workers: workers, on: connection)
             }
-            let applied = try MigrationRunner.apply(SchemaMigrations.all, on: connection) { message in
+            let bench = ProcessInfo.processInfo.environment["ROOKERY_BENCH_ROUTES"] == "1"
+            let migrations = SchemaMigrations.all + (bench ? BenchMigrations.all : [])
+            let applied = try MigrationRunner.apply(migrations, on: connection) { message in
                 logger.info("\(message)")
             }
             logger.info(

@@ -20,6 +20,8 @@ struct WorkerConfiguration {
     var jwtTimeToLive: Int
     /// Whether the per-request database round-trip count is sent back in a response header.
     var exposeQueryCount: Bool
+    /// Whether the TechEmpower routes (/plaintext, /json, /db, …) are served (`--bench-routes`).
+    var benchRoutes: Bool
 
     /// Reads the configuration; a missing or malformed required value is an error with a clear message.
     static func fromEnvironment(_ environment: [String: String] = ProcessInfo.processInfo.environment) throws
@@ -44,7 +46,8 @@ struct WorkerConfiguration {
             logFormat: environment["ROOKERY_LOG_FORMAT"] ?? "text",
             jwtSecretFile: environment["ROOKERY_JWT_SECRET_FILE"],
             jwtTimeToLive: try integer("ROOKERY_JWT_TTL", default: 86_400),
-            exposeQueryCount: environment["ROOKERY_DEBUG_QUERY_COUNT"] == "1"
+            exposeQueryCount: environment["ROOKERY_DEBUG_QUERY_COUNT"] == "1",
+            benchRoutes: environment["ROOKERY_BENCH_ROUTES"] == "1"
         )
     }
 }

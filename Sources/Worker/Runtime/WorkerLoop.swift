@@ -90,7 +90,8 @@ final class WorkerLoop {
             requestLogger[metadataKey: "request_id"] = .string(request.requestID)
             response = self.application.respond(to: request, logger: requestLogger)
         }
-        let statistics = self.services.database.statistics
+        var statistics = self.services.database.statistics
+        statistics.route = response.route
         var out = ByteBuffer()
         var headers = response.headers
         if self.services.configuration.exposeQueryCount {

@@ -154,7 +154,14 @@ final class ValidationErrorsAPITests: XCTestCase {
         try connection.send("GET /api/tags HTTP/1.1\r\nHost x\r\n\r\n")
         let malformed = try connection.readResponse()
         XCTAssertEqual(malformed.status, 400)
-        XCTAssertEqual(malformed.body, [])
+        XCTAssertEqual(malformed.text, #"{"errors":{"request":["is not valid HTTP/1.1"]}}"#)
+
+        // Request line and headers beyond the parser's limit (80 KiB): 431, not 400.
+        let huge = try RawHTTPConnection(port: gateway.port)
+        try huge.send("GET /api/tags HTTP/1.1\r\nHost: x\r\nX-Big: \(String(repeating: "a", count: 90_000))\r\n\r\n")
+        let tooLarge = try huge.readResponse()
+        XCTAssertEqual(tooLarge.status, 431)
+        XCTAssertEqual(tooLarge.text, #"{"errors":{"headers":["are too large"]}}"#)
         XCTAssertEqual(try client.request("GET", "/api/tags").status, 200, "the gateway is unharmed")
     }
 }

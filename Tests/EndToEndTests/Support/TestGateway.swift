@@ -122,15 +122,21 @@ final class TestGateway {
     }
 
     func signal(_ number: Int32) {
+        if number == SIGTERM || number == SIGINT {
+            self.terminationRequested = true
+        }
         kill(self.pid, number)
     }
 
-    /// SIGTERM and wait; SIGKILL after the timeout. Returns the exit status.
+    private var terminationRequested = false
+
+    /// SIGTERM and wait; SIGKILL after the timeout. Returns the exit status. Sends no second
+    /// SIGTERM when the test already sent one: a second one means "stop at once".
     @discardableResult
     func stop(timeout: TimeInterval = 30) -> Int32 {
         guard !self.stopped else { return self.process.terminationStatus }
         self.stopped = true
-        if self.process.isRunning {
+        if self.process.isRunning && !self.terminationRequested {
             kill(self.pid, SIGTERM)
         }
         let deadline = Date().addingTimeInterval(timeout)

@@ -46,16 +46,18 @@ enum WorkerFrameFixtures {
     ]
 
     static let responseEndMessage = WorkerMessage.responseEnd(
-        RequestStatistics(databaseRoundTrips: 3, databaseMicroseconds: 1500)
+        RequestStatistics(databaseRoundTrips: 3, databaseMicroseconds: 1500, databaseErrors: 1, route: "/api/tags")
     )
 
-    /// Request id 7, UInt32 round trips and UInt64 microseconds.
+    /// Request id 7, UInt32 round trips, UInt64 microseconds, UInt32 errors, route string.
     static let responseEnd: [UInt8] = [
         0x01, 0x84, 0x00, 0x00,
         0x00, 0x00, 0x00, 0x07,
-        0x00, 0x00, 0x00, 0x0C,
+        0x00, 0x00, 0x00, 0x1B,
         0x00, 0x00, 0x00, 0x03,  // 3 round trips
         0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x05, 0xDC,  // 1500 µs
+        0x00, 0x00, 0x00, 0x01,  // 1 database error
+        0x00, 0x09, 0x2F, 0x61, 0x70, 0x69, 0x2F, 0x74, 0x61, 0x67, 0x73,  // "/api/tags"
     ]
 
     static let pongMessage = WorkerMessage.pong(nonce: 0x0102_0304_0506_0708, databaseReachable: true)

@@ -14,8 +14,8 @@ enum OpenAPIDocument {
             document, made true to the code (limits, error bodies, status codes, headers).
             docs/api.md is the prose reference. Served at GET /api/openapi.yml.
 
-            Every response carries `X-Request-Id` (the client's id when it is 1-128 characters of
-            `[A-Za-z0-9._:-]`, else 32 random hex digits) and `Access-Control-Allow-Origin`
+            Every response from a worker carries `X-Request-Id` (the client's id when it is 1-128
+            characters of `[A-Za-z0-9._:-]`, else 32 random hex digits) and `Access-Control-Allow-Origin`
             (`--cors-origin`, default `*`). Every error body is `{"errors":{"<key>":["<message>"]}}`.
             Lengths are counted in Unicode scalars for user fields, in characters for title,
             description and tags, and in UTF-8 bytes for article and comment bodies.
