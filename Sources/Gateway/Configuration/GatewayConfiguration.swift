@@ -26,6 +26,7 @@ struct GatewayConfiguration: Sendable {
     var debugQueryCount: Bool
     /// Serve the TechEmpower routes and migrate their tables (docs/performance.md).
     var benchRoutes: Bool = false
+    var limits: ConnectionLimits
 
     enum LogFormat: String, Sendable {
         case text
@@ -170,7 +171,8 @@ extension GatewayOptions {
             logLevel: logLevel,
             workerPath: value(self.workerPath, "WORKER_PATH") ?? defaultWorkerPath,
             debugQueryCount: self.debugQueryCount || environment["DEBUG_QUERY_COUNT"] == "1",
-            benchRoutes: self.benchRoutes || environment["BENCH_ROUTES"] == "1"
+            benchRoutes: self.benchRoutes || environment["BENCH_ROUTES"] == "1",
+            limits: try self.limits.resolve(environment: environment)
         )
     }
 }

@@ -7,6 +7,8 @@ import Foundation
 /// then to the documented default in `resolve(environment:)`; the help text names the
 /// variable and the default for each.
 struct GatewayOptions: ParsableArguments {
+    @OptionGroup(title: "Limits") var limits: LimitOptions
+
     @Option(help: "Address the HTTP listener binds to. (env: HOST, default: 127.0.0.1)")
     var host: String?
 

@@ -32,6 +32,8 @@ final class HTTPProtocolErrorResponder: ChannelDuplexHandler, RemovableChannelHa
             headers.add(name: "Content-Length", value: String(body.readableBytes))
             headers.add(name: "Connection", value: "close")
             headers.add(name: "Access-Control-Allow-Origin", value: self.corsOrigin)
+            headers.add(name: "X-Content-Type-Options", value: "nosniff")
+            headers.add(name: "X-Request-Id", value: RequestIDs.generate())
             let head = HTTPResponseHead(version: .http1_1, status: status, headers: headers)
             context.write(self.wrapOutboundOut(.head(head)), promise: nil)
             context.write(self.wrapOutboundOut(.body(.byteBuffer(body))), promise: nil)

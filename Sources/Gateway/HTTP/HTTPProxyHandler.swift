@@ -3,8 +3,8 @@ import NIOCore
 import NIOHTTP1
 import Protocol
 
-/// One client connection: gathers each request completely (head and body, within limits),
-/// hands it to the pool, and writes the answer back.
+/// One client connection: gathers each request completely (head and body, within limits and
+/// deadlines), hands it to the pool, and writes the answer back.
 ///
 /// Pipelined requests are answered in order because `HTTPServerPipelineHandler` in front of
 /// this handler holds the next request until the current response has ended. A worker only
@@ -16,7 +16,10 @@ final class HTTPProxyHandler: ChannelInboundHandler, RemovableChannelHandler {
     private enum State {
         case idle
         case receiving(HTTPRequestHead, ByteBuffer, NIODeadline)
-        /// The body exceeded the limit; 413 was sent and the rest is ignored until the connection closes.
+        /// Refused before the body (rate limit): the body is skipped, then the error is sent
+        /// and the connection stays usable.
+        case discarding(HTTPRequestHead, GatewayError, NIODeadline)
+        /// An error was sent and the connection is closing; nothing more is read.
         case rejected
         case waitingForResponse(HTTPRequestHead, NIODeadline)
     }
@@ -24,67 +27,94 @@ final class HTTPProxyHandler: ChannelInboundHandler, RemovableChannelHandler {
     private let pool: WorkerPool
     private let settings: ProxySettings
     private let observer: RequestObserver
+    private let deadlines: ConnectionDeadlines
     private var state = State.idle
     private var peerAddress = ""
-    private var maxBodySize: Int { self.settings.maxBodySize }
+    private var clientAddress = ""
 
-    init(pool: WorkerPool, settings: ProxySettings, observer: RequestObserver) {
+    init(pool: WorkerPool, settings: ProxySettings, observer: RequestObserver, deadlines: ConnectionDeadlines) {
         self.pool = pool
         self.settings = settings
         self.observer = observer
+        self.deadlines = deadlines
     }
 
     func channelActive(context: ChannelHandlerContext) {
         self.peerAddress = context.remoteAddress?.ipAddress ?? "unix"
+        self.clientAddress = self.peerAddress
+        let loopBound = NIOLoopBound((self, context), eventLoop: context.eventLoop)
+        self.deadlines.onExpiry = { expiry in
+            let (handler, context) = loopBound.value
+            handler.deadlinePassed(expiry, context: context)
+        }
+        self.deadlines.start()
         context.fireChannelActive()
+    }
+
+    func channelInactive(context: ChannelHandlerContext) {
+        self.deadlines.stop()
+        self.deadlines.onExpiry = nil
+        context.fireChannelInactive()
     }
 
     func channelRead(context: ChannelHandlerContext, data: NIOAny) {
         switch self.unwrapInboundIn(data) {
         case .head(let head):
+            self.deadlines.headReceived()
             self.receiveHead(head, context: context)
         case .body(var chunk):
             guard case .receiving(let head, var body, let startedAt) = self.state else { return }
             self.state = .idle  // keep `body` uniquely referenced while appending
-            if body.readableBytes + chunk.readableBytes > self.maxBodySize {
-                self.reject(
-                    context: context,
-                    version: head.version,
-                    status: .payloadTooLarge,
-                    field: "body",
-                    message: "is too large"
-                )
+            if body.readableBytes + chunk.readableBytes > self.settings.maxBodySize {
+                self.reject(.bodyTooLarge, version: head.version, context: context)
                 return
             }
             body.writeBuffer(&chunk)
             self.state = .receiving(head, body, startedAt)
         case .end:
-            guard case .receiving(let head, let body, let startedAt) = self.state else { return }
-            self.state = .waitingForResponse(head, startedAt)
-            self.forward(head, body: body, context: context)
+            switch self.state {
+            case .receiving(let head, let body, let startedAt):
+                self.deadlines.requestComplete()
+                self.state = .waitingForResponse(head, startedAt)
+                self.forward(head, body: body, context: context)
+            case .discarding(let head, let error, let startedAt):
+                self.deadlines.requestComplete()
+                self.state = .waitingForResponse(head, startedAt)
+                let trace = ResponseTrace(route: "gateway", workerPID: nil, queueWait: .zero, workerTime: .zero)
+                self.writeResponse(
+                    .gatewayError(error),
+                    trace: trace,
+                    requestID: RequestIDs.generate(),
+                    context: context
+                )
+            case .idle, .rejected, .waitingForResponse:
+                break
+            }
         }
     }
 
     private func receiveHead(_ head: HTTPRequestHead, context: ChannelHandlerContext) {
-        // The frame to the worker carries at most maxHeaderCount fields, X-Request-Id included.
-        if head.headers.count + 1 > FrameLimits.default.maxHeaderCount {
-            self.reject(
-                context: context,
-                version: head.version,
-                status: .requestHeaderFieldsTooLarge,
-                field: "headers",
-                message: "are too many (at most \(FrameLimits.default.maxHeaderCount - 1))"
-            )
+        let limits = self.settings.limits
+        if head.headers.count > limits.maxHeaders {
+            self.reject(.tooManyHeaders(limit: limits.maxHeaders), version: head.version, context: context)
             return
         }
-        if let length = head.headers.first(name: "content-length").flatMap(Int.init), length > self.maxBodySize {
-            self.reject(
-                context: context,
-                version: head.version,
-                status: .payloadTooLarge,
-                field: "body",
-                message: "is too large"
-            )
+        if Self.headBytes(head) > limits.maxHeaderBytes {
+            self.reject(.headersTooLarge, version: head.version, context: context)
+            return
+        }
+        if let length = head.headers.first(name: "content-length").flatMap(Int.init), length > self.settings.maxBodySize
+        {
+            self.reject(.bodyTooLarge, version: head.version, context: context)
+            return
+        }
+        self.clientAddress = ClientAddress.resolve(
+            peer: self.peerAddress,
+            forwardedFor: head.headers["x-forwarded-for"],
+            trustedProxies: limits.trustedProxies
+        )
+        if let wait = self.rateLimitWait(head) {
+            self.state = .discarding(head, .rateLimited(retryAfter: wait), .now())
             return
         }
         if head.headers.first(name: "expect")?.lowercased() == "100-continue" {
@@ -95,6 +125,29 @@ final class HTTPProxyHandler: ChannelInboundHandler, RemovableChannelHandler {
             )
         }
         self.state = .receiving(head, context.channel.allocator.buffer(capacity: 0), .now())
+    }
+
+    /// Seconds to wait when the client is over a rate limit, else nil.
+    private func rateLimitWait(_ head: HTTPRequestHead) -> Double? {
+        if let limiter = self.settings.rateLimiter, let wait = limiter.check(client: self.clientAddress) {
+            return wait
+        }
+        if head.method == .POST, let limiter = self.settings.authRateLimiter {
+            let path = head.uri.split(separator: "?", maxSplits: 1).first ?? ""
+            if path == "/api/users" || path == "/api/users/login" {
+                return limiter.check(client: self.clientAddress)
+            }
+        }
+        return nil
+    }
+
+    /// Request line plus header fields, as the client sent them (near enough: ": " and CRLF).
+    static func headBytes(_ head: HTTPRequestHead) -> Int {
+        var total = head.method.rawValue.utf8.count + head.uri.utf8.count + 11
+        for (name, value) in head.headers {
+            total += name.utf8.count + value.utf8.count + 4
+        }
+        return total
     }
 
     private func forward(_ head: HTTPRequestHead, body: ByteBuffer, context: ChannelHandlerContext) {
@@ -112,7 +165,7 @@ final class HTTPProxyHandler: ChannelInboundHandler, RemovableChannelHandler {
             head: RequestHead(
                 method: head.method.rawValue,
                 target: head.uri,
-                peerAddress: self.peerAddress,
+                peerAddress: self.clientAddress,
                 headers: headers
             ),
             body: body,
@@ -150,17 +203,10 @@ final class HTTPProxyHandler: ChannelInboundHandler, RemovableChannelHandler {
             body = workerBody
         case .gatewayError(let error):
             status = HTTPResponseStatus(statusCode: error.status)
-            headers.add(name: "Content-Type", value: "application/json; charset=utf-8")
-            if let retryAfter = error.retryAfterSeconds {
-                headers.add(name: "Retry-After", value: String(retryAfter))
-            }
-            body = context.channel.allocator.buffer(
-                string: GatewayErrorBody.json(field: error.field, message: error.message)
-            )
-            // Browsers must be able to read the gateway's own errors too (503 + Retry-After).
-            self.addCORSHeaders(to: &headers)
+            body = self.errorHeaders(error, into: &headers, context: context)
         }
         headers.replaceOrAdd(name: "X-Request-Id", value: requestID)
+        self.addSecurityHeaders(to: &headers, authenticated: requestHead.headers.contains(name: "authorization"))
         let keepAlive = requestHead.isKeepAlive
         if !keepAlive {
             headers.replaceOrAdd(name: "Connection", value: "close")
@@ -184,6 +230,7 @@ final class HTTPProxyHandler: ChannelInboundHandler, RemovableChannelHandler {
         if !keepAlive {
             done.whenComplete { _ in context.close(promise: nil) }
         }
+        self.deadlines.responseSent()
         self.observer.requestFinished(
             CompletedRequest(
                 requestID: requestID,
@@ -192,41 +239,72 @@ final class HTTPProxyHandler: ChannelInboundHandler, RemovableChannelHandler {
                 status: Int(status.code),
                 bytes: body.readableBytes,
                 duration: .now() - startedAt,
-                client: self.peerAddress,
+                client: self.clientAddress,
                 trace: trace
             )
         )
     }
 
-    private func addCORSHeaders(to headers: inout HTTPHeaders) {
+    /// Headers and body of an error the gateway answers itself.
+    private func errorHeaders(_ error: GatewayError, into headers: inout HTTPHeaders, context: ChannelHandlerContext)
+        -> ByteBuffer
+    {
+        headers.add(name: "Content-Type", value: "application/json; charset=utf-8")
+        if let retryAfter = error.retryAfterSeconds {
+            headers.add(name: "Retry-After", value: String(retryAfter))
+        }
+        // Browsers must be able to read the gateway's own errors too (503 + Retry-After).
         headers.replaceOrAdd(name: "Access-Control-Allow-Origin", value: self.settings.corsOrigin)
         if self.settings.corsOrigin != "*" {
             headers.replaceOrAdd(name: "Vary", value: "Origin")
         }
+        return context.channel.allocator.buffer(
+            string: GatewayErrorBody.json(field: error.field, message: error.message)
+        )
     }
 
-    /// An error from the gateway itself (413, 431), then close: the rest of the request is never read.
-    private func reject(
-        context: ChannelHandlerContext,
-        version: HTTPVersion,
-        status: HTTPResponseStatus,
-        field: String,
-        message: String
-    ) {
+    /// On every response: no MIME sniffing, a Content-Type, and no caching of anything that
+    /// answered an authenticated request.
+    private func addSecurityHeaders(to headers: inout HTTPHeaders, authenticated: Bool) {
+        headers.replaceOrAdd(name: "X-Content-Type-Options", value: "nosniff")
+        if !headers.contains(name: "content-type") {
+            headers.add(name: "Content-Type", value: "application/json; charset=utf-8")
+        }
+        if authenticated {
+            headers.replaceOrAdd(name: "Cache-Control", value: "no-store")
+        }
+        if let hsts = self.settings.strictTransportSecurity {
+            headers.replaceOrAdd(name: "Strict-Transport-Security", value: hsts)
+        }
+    }
+
+    /// An error from the gateway itself (413, 431, 408), then close: the rest of the request
+    /// is never read.
+    private func reject(_ error: GatewayError, version: HTTPVersion, context: ChannelHandlerContext) {
         self.state = .rejected
+        self.deadlines.stop()
         var headers = HTTPHeaders()
-        let body = context.channel.allocator.buffer(string: GatewayErrorBody.json(field: field, message: message))
-        headers.add(name: "Content-Type", value: "application/json; charset=utf-8")
+        let body = self.errorHeaders(error, into: &headers, context: context)
         headers.add(name: "Content-Length", value: String(body.readableBytes))
         headers.add(name: "Connection", value: "close")
         headers.add(name: "X-Request-Id", value: RequestIDs.generate())
-        self.addCORSHeaders(to: &headers)
+        self.addSecurityHeaders(to: &headers, authenticated: false)
+        let status = HTTPResponseStatus(statusCode: error.status)
         context.write(
             self.wrapOutboundOut(.head(HTTPResponseHead(version: version, status: status, headers: headers))),
             promise: nil
         )
         context.write(self.wrapOutboundOut(.body(.byteBuffer(body))), promise: nil)
         context.writeAndFlush(self.wrapOutboundOut(.end(nil))).whenComplete { _ in
+            context.close(promise: nil)
+        }
+    }
+
+    private func deadlinePassed(_ expiry: ConnectionDeadlines.Expiry, context: ChannelHandlerContext) {
+        switch (expiry, self.state) {
+        case (.requestTimeout, .idle), (.requestTimeout, .receiving), (.requestTimeout, .discarding):
+            self.reject(.requestTimeout, version: .http1_1, context: context)
+        case (.closeQuietly, _), (.requestTimeout, .rejected), (.requestTimeout, .waitingForResponse):
             context.close(promise: nil)
         }
     }

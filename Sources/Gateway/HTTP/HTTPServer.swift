@@ -3,18 +3,21 @@ import NIOConcurrencyHelpers
 import NIOCore
 import NIOHTTP1
 import NIOPosix
+import NIOSSL
 
-/// Binds the public HTTP listener: HTTP/1.1 with keep-alive, pipelining and error handling
-/// from NIO, then `HTTPProxyHandler`.
+/// Binds the public HTTP listener. Each connection's pipeline, front to back:
+/// TLS (when on) → byte activity (deadlines) → HTTP codec → pipelined-request limit → NIO's pipelining
+/// handler (answers in order) → protocol-error responder (400/431) → `HTTPProxyHandler`.
 enum HTTPServer {
     static func bind(
         host: String,
         port: Int,
         group: any EventLoopGroup,
         boundSocket: CInt? = nil,
-        corsOrigin: String,
+        settings: ProxySettings,
+        tlsContext: NIOSSLContext? = nil,
         connections: ConnectionRegistry,
-        makeHandler: @escaping @Sendable () -> HTTPProxyHandler
+        makeHandler: @escaping @Sendable (ConnectionDeadlines) -> HTTPProxyHandler
     ) -> EventLoopFuture<any Channel> {
         let bootstrap = ServerBootstrap(group: group)
             .serverChannelOption(.backlog, value: 1024)
@@ -23,13 +26,22 @@ enum HTTPServer {
             .childChannelOption(.maxMessagesPerRead, value: 16)
             .childChannelInitializer { channel in
                 channel.eventLoop.makeCompletedFuture {
-                    try channel.pipeline.syncOperations.configureHTTPServerPipeline(
-                        withPipeliningAssistance: true,
-                        withErrorHandling: false
-                    )
-                    try channel.pipeline.syncOperations.addHandler(HTTPProtocolErrorResponder(corsOrigin: corsOrigin))
-                    try channel.pipeline.syncOperations.addHandler(makeHandler())
-                    connections.add(channel)
+                    guard connections.add(channel, limit: settings.limits.maxConnections) else {
+                        channel.close(promise: nil)
+                        return
+                    }
+                    let deadlines = ConnectionDeadlines(eventLoop: channel.eventLoop, limits: settings.limits)
+                    let pipeline = channel.pipeline.syncOperations
+                    if let tlsContext {
+                        try pipeline.addHandler(NIOSSLServerHandler(context: tlsContext))
+                    }
+                    try pipeline.addHandler(ByteActivityHandler(deadlines: deadlines))
+                    try pipeline.addHandler(HTTPResponseEncoder())
+                    try pipeline.addHandler(ByteToMessageHandler(HTTPRequestDecoder(leftOverBytesStrategy: .dropBytes)))
+                    try pipeline.addHandler(PipelineLimitHandler(limit: settings.limits.maxPipelined))
+                    try pipeline.addHandler(HTTPServerPipelineHandler())
+                    try pipeline.addHandler(HTTPProtocolErrorResponder(corsOrigin: settings.corsOrigin))
+                    try pipeline.addHandler(makeHandler(deadlines))
                 }
             }
         if let boundSocket {
@@ -39,16 +51,24 @@ enum HTTPServer {
     }
 }
 
-/// The open client connections, so shutdown can ask each to finish and close.
+/// The open client connections, so shutdown can ask each to finish and close, and so the
+/// number of connections stays under `--max-connections`.
 final class ConnectionRegistry: Sendable {
     private let channels = NIOLockedValueBox<[ObjectIdentifier: any Channel]>([:])
 
-    func add(_ channel: any Channel) {
+    /// Registers a new connection; false when the limit is reached (the caller closes it).
+    func add(_ channel: any Channel, limit: Int = .max) -> Bool {
         let key = ObjectIdentifier(channel)
-        self.channels.withLockedValue { $0[key] = channel }
+        let accepted = self.channels.withLockedValue { channels -> Bool in
+            guard channels.count < limit else { return false }
+            channels[key] = channel
+            return true
+        }
+        guard accepted else { return false }
         channel.closeFuture.whenComplete { _ in
             self.channels.withLockedValue { _ = $0.removeValue(forKey: key) }
         }
+        return true
     }
 
     /// Asks every connection to quiesce: idle ones close now, busy ones after their response

@@ -89,4 +89,20 @@ struct GatewayError: Error, Sendable {
     static let timeout = GatewayError(status: 504, field: "server", message: "did not answer in time")
     static let workerDied = GatewayError(status: 502, field: "worker", message: "failed while handling the request")
     static let badWorkerResponse = GatewayError(status: 502, field: "worker", message: "sent an invalid response")
+    static let bodyTooLarge = GatewayError(status: 413, field: "body", message: "is too large")
+    static let headersTooLarge = GatewayError(status: 431, field: "headers", message: "are too large")
+    static let requestTimeout = GatewayError(status: 408, field: "request", message: "was not received in time")
+
+    static func tooManyHeaders(limit: Int) -> GatewayError {
+        GatewayError(status: 431, field: "headers", message: "are too many (at most \(limit))")
+    }
+
+    static func rateLimited(retryAfter seconds: Double) -> GatewayError {
+        GatewayError(
+            status: 429,
+            field: "rate",
+            message: "limit exceeded, retry later",
+            retryAfterSeconds: max(1, Int(seconds.rounded(.up)))
+        )
+    }
 }

@@ -133,7 +133,17 @@ final class GatewayRuntime: Sendable {
         observer: RequestObserver,
         metrics: GatewayMetrics
     ) throws -> (any Channel, any Channel) {
-        let settings = ProxySettings(maxBodySize: configuration.maxBodySize, corsOrigin: configuration.corsOrigin)
+        let settings = ProxySettings(
+            maxBodySize: configuration.maxBodySize,
+            corsOrigin: configuration.corsOrigin,
+            limits: configuration.limits,
+            rateLimiter: RateLimiter(rate: configuration.limits.rateLimit),
+            authRateLimiter: RateLimiter(rate: configuration.limits.authRateLimit),
+            strictTransportSecurity: configuration.limits.tls == nil ? nil : TLSSetup.strictTransportSecurity
+        )
+        let tlsContext = try configuration.limits.tls.map {
+            try TLSSetup.makeContext(certificate: $0.certificate, key: $0.key)
+        }
         let httpChannel: any Channel
         do {
             httpChannel = try HTTPServer.bind(
@@ -141,10 +151,11 @@ final class GatewayRuntime: Sendable {
                 port: configuration.port,
                 group: group,
                 boundSocket: activation?.http,
-                corsOrigin: configuration.corsOrigin,
+                settings: settings,
+                tlsContext: tlsContext,
                 connections: connections
-            ) {
-                HTTPProxyHandler(pool: pool, settings: settings, observer: observer)
+            ) { deadlines in
+                HTTPProxyHandler(pool: pool, settings: settings, observer: observer, deadlines: deadlines)
             }.wait()
         } catch {
             throw GatewayConfigurationError("cannot listen on \(configuration.host):\(configuration.port): \(error)")

@@ -1,0 +1,60 @@
+import ArgumentParser
+import XCTest
+
+@testable import Gateway
+
+final class GatewayOptionsTests: XCTestCase {
+    private func resolve(_ arguments: [String], environment: [String: String] = [:]) throws -> GatewayConfiguration {
+        let options = try GatewayOptions.parse(arguments)
+        return try options.resolve(environment: environment, executablePath: "/opt/rookery/bin/gateway", cores: 2)
+    }
+
+    func testDefaults() throws {
+        let configuration = try self.resolve([])
+        XCTAssertEqual(configuration.host, "127.0.0.1")
+        XCTAssertEqual(configuration.port, 8080)
+        XCTAssertEqual(configuration.adminPort, 8081)
+        XCTAssertEqual(configuration.workers, 8, "4 per core")
+        XCTAssertEqual(configuration.queueLimit, 1024)
+        XCTAssertEqual(configuration.requestTimeout, 30)
+        XCTAssertEqual(configuration.workerPath, "/opt/rookery/bin/worker")
+        XCTAssertNil(configuration.databaseURL)
+        XCTAssertEqual(configuration.limits.maxHeaders, 100)
+        XCTAssertEqual(configuration.limits.rateLimit, 0)
+        XCTAssertEqual(configuration.limits.authRateLimit, 20)
+    }
+
+    func testFlagBeatsEnvironmentBeatsDefault() throws {
+        XCTAssertEqual(try self.resolve([], environment: ["PORT": "9000"]).port, 9000)
+        XCTAssertEqual(try self.resolve(["--port", "9001"], environment: ["PORT": "9000"]).port, 9001)
+        XCTAssertEqual(
+            try self.resolve([], environment: ["DATABASE_URL": "postgresql:///x"]).databaseURL,
+            "postgresql:///x"
+        )
+        XCTAssertEqual(
+            try self.resolve([], environment: ["TRUSTED_PROXIES": "10.0.0.1, 10.0.0.2"]).limits.trustedProxies,
+            ["10.0.0.1", "10.0.0.2"]
+        )
+    }
+
+    func testInvalidValuesAreOneClearError() {
+        for (arguments, expected) in [
+            (["--port=-1"], "invalid --port"),
+            (["--workers", "0"], "invalid --workers"),
+            (["--log-format", "xml"], "invalid --log-format"),
+            (["--request-timeout", "0"], "invalid --request-timeout"),
+            (["--max-headers", "500"], "invalid --max-headers"),
+            (["--port", "8080", "--admin-port", "8080"], "must differ"),
+        ] {
+            XCTAssertThrowsError(try self.resolve(arguments), "\(arguments)") { error in
+                XCTAssertTrue("\(error)".contains(expected), "\(error)")
+            }
+        }
+    }
+
+    func testPasswordsAreRedactedFromConnectionStrings() {
+        XCTAssertEqual(Redaction.conninfo("postgresql://app:s3cret@db:5432/x"), "postgresql://app:***@db:5432/x")
+        XCTAssertFalse(Redaction.conninfo("host=db password='a b' dbname=x").contains("a b"))
+        XCTAssertFalse(Redaction.conninfo("postgresql://db/x?password=s3cret").contains("s3cret"))
+    }
+}
