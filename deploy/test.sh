@@ -18,3 +18,12 @@ swift test --skip-build
 
 echo "== RealWorld conformance (official Hurl suite, twice on one database)"
 bash deploy/conformance.sh .build/debug
+
+echo "== Schemathesis (property-based API tests from the served OpenAPI document)"
+if ! python3 -c 'import schemathesis' 2>/dev/null; then
+    python3 -m pip install -q schemathesis
+fi
+bash deploy/schemathesis.sh .build/debug
+
+echo "== libFuzzer: frame decoder and worker request parsing, 60 s each"
+bash deploy/fuzz/run.sh "${FUZZ_SECONDS:-60}"

@@ -10,3 +10,18 @@ int rookery_set_parent_death_signal(int signal) {
 int rookery_parent_pid(void) {
     return (int)getppid();
 }
+
+/* Weak, so ordinary builds link without libFuzzer; fuzz builds (deploy/fuzz/run.sh) link it. */
+extern int LLVMFuzzerRunDriver(int *argc, char ***argv, int (*callback)(const uint8_t *, size_t))
+    __attribute__((weak));
+
+int rookery_fuzzer_linked(void) {
+    return LLVMFuzzerRunDriver != NULL;
+}
+
+int rookery_run_fuzzer(int *argc, char ***argv, rookery_fuzz_callback callback) {
+    if (LLVMFuzzerRunDriver == NULL) {
+        return -1;
+    }
+    return LLVMFuzzerRunDriver(argc, argv, callback);
+}

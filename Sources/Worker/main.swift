@@ -28,7 +28,11 @@ case "serve":
     exit(WorkerCommand.serve(logger: logger))
 case "migrate":
     exit(WorkerCommand.migrate(logger: logger))
+case "fuzz":
+    exit(FuzzTargets.run(arguments: Array(CommandLine.arguments.dropFirst(2)), logger: logger))
 default:
-    FileHandle.standardError.write(Data("worker: unknown command \"\(command)\" (expected serve or migrate)\n".utf8))
+    FileHandle.standardError.write(
+        Data("worker: unknown command \"\(command)\" (expected serve, migrate or fuzz)\n".utf8)
+    )
     exit(64)
 }

@@ -10,4 +10,16 @@ int rookery_set_parent_death_signal(int signal);
 /// rookery_set_parent_death_signal.
 int rookery_parent_pid(void);
 
+#include <stddef.h>
+#include <stdint.h>
+
+/// A libFuzzer test callback: returns 0.
+typedef int (*rookery_fuzz_callback)(const uint8_t *data, size_t size);
+
+/// Whether this binary was linked with libFuzzer (libclang_rt.fuzzer_no_main); see deploy/fuzz.
+int rookery_fuzzer_linked(void);
+
+/// Runs libFuzzer's driver with `callback` (LLVMFuzzerRunDriver); -1 when not linked.
+int rookery_run_fuzzer(int *argc, char ***argv, rookery_fuzz_callback callback);
+
 #endif

@@ -206,8 +206,15 @@ final class HTTPProxyHandler: ChannelInboundHandler, RemovableChannelHandler {
             body = self.errorHeaders(error, into: &headers, context: context)
         }
         headers.replaceOrAdd(name: "X-Request-Id", value: requestID)
-        self.addSecurityHeaders(to: &headers, authenticated: requestHead.headers.contains(name: "authorization"))
-        let keepAlive = requestHead.isKeepAlive
+        // No caching of anything answering an authenticated request, nor of the user endpoints
+        // (their responses carry tokens).
+        let sensitive = requestHead.headers.contains(name: "authorization") || requestHead.uri.hasPrefix("/api/user")
+        self.addSecurityHeaders(to: &headers, authenticated: sensitive)
+        // After CONNECT or an Upgrade request NIO's parser stops reading the connection (no
+        // upgrade is configured), so it must close after this answer.
+        let keepAlive =
+            requestHead.isKeepAlive && requestHead.method != .CONNECT
+            && !requestHead.headers.contains(name: "upgrade")
         if !keepAlive {
             headers.replaceOrAdd(name: "Connection", value: "close")
         } else if requestHead.version.minor == 0 {
@@ -302,11 +309,38 @@ final class HTTPProxyHandler: ChannelInboundHandler, RemovableChannelHandler {
 
     private func deadlinePassed(_ expiry: ConnectionDeadlines.Expiry, context: ChannelHandlerContext) {
         switch (expiry, self.state) {
-        case (.requestTimeout, .idle), (.requestTimeout, .receiving), (.requestTimeout, .discarding):
+        case (.requestTimeout, .receiving), (.requestTimeout, .discarding):
+            // A head was decoded, so NIO's pipelining handler expects this response.
             self.reject(.requestTimeout, version: .http1_1, context: context)
+        case (.requestTimeout, .idle):
+            // No head was decoded: answer below the HTTP codec, or just close if nothing came.
+            self.state = .rejected
+            if self.deadlines.headStarted, let send = self.deadlines.sendRawAndClose {
+                send(Self.rawRequestTimeout(context.channel.allocator, corsOrigin: self.settings.corsOrigin))
+            } else {
+                context.close(promise: nil)
+            }
         case (.closeQuietly, _), (.requestTimeout, .rejected), (.requestTimeout, .waitingForResponse):
             context.close(promise: nil)
         }
+    }
+
+    /// A complete 408 response as bytes, for connections whose head never finished.
+    static func rawRequestTimeout(_ allocator: ByteBufferAllocator, corsOrigin: String) -> ByteBuffer {
+        let body = GatewayErrorBody.json(
+            field: GatewayError.requestTimeout.field,
+            message: GatewayError.requestTimeout.message
+        )
+        let head = [
+            "HTTP/1.1 408 Request Timeout",
+            "Content-Type: application/json; charset=utf-8",
+            "Content-Length: \(body.utf8.count)",
+            "Connection: close",
+            "X-Content-Type-Options: nosniff",
+            "X-Request-Id: \(RequestIDs.generate())",
+            "Access-Control-Allow-Origin: \(corsOrigin)",
+        ].joined(separator: "\r\n")
+        return allocator.buffer(string: head + "\r\n\r\n" + body)
     }
 
     private static func isHopByHop(_ name: String) -> Bool {

@@ -27,6 +27,10 @@ final class ConnectionDeadlines {
     private var timer: Scheduled<Void>?
     /// Called on the event loop when a deadline passes.
     var onExpiry: ((Expiry) -> Void)?
+    /// Writes bytes below the HTTP codec and closes: for a 408 before any head was decoded.
+    var sendRawAndClose: ((ByteBuffer) -> Void)?
+    /// Whether any byte of the current head has arrived (else a timeout just closes).
+    private(set) var headStarted = false
 
     init(eventLoop: any EventLoop, limits: ConnectionLimits) {
         self.eventLoop = eventLoop
@@ -42,9 +46,13 @@ final class ConnectionDeadlines {
         if self.phase == .idle {
             self.enter(.readingHead)
         }
+        if self.phase == .readingHead {
+            self.headStarted = true
+        }
     }
 
     func headReceived() {
+        self.headStarted = false
         self.enter(.readingBody)
     }
 

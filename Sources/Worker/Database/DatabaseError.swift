@@ -18,6 +18,8 @@ struct DatabaseError: Error, CustomStringConvertible {
         case serializationFailure
         /// SQLSTATE 57014, e.g. `statement_timeout`.
         case queryCanceled
+        /// A bound value the protocol cannot carry (a NUL byte): the client's input, not a server fault.
+        case invalidParameter
         case other
     }
 

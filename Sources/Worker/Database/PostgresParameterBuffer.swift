@@ -15,7 +15,10 @@ struct PostgresParameterBuffer {
                 continue
             }
             guard !value.utf8.contains(0) else {
-                throw DatabaseError(kind: .other, message: "parameter \(offsets.count + 1) contains a NUL byte")
+                throw DatabaseError(
+                    kind: .invalidParameter,
+                    message: "parameter \(offsets.count + 1) contains a NUL byte"
+                )
             }
             offsets.append(storage.count)
             storage.append(contentsOf: value.utf8.map { CChar(bitPattern: $0) })

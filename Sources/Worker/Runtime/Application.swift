@@ -53,6 +53,9 @@ struct Application {
             return try handler(context)
         } catch let error as any HTTPResponseError {
             return HTTPResponse(error: error)
+        } catch let error as DatabaseError where error.kind == .invalidParameter {
+            // PostgreSQL text cannot hold U+0000; the input is refused, never stored cut short.
+            return HTTPResponse(error: APIError.validation(["request": ["can't contain a NUL character"]]))
         } catch let error as DatabaseError where error.kind == .connectionLost || error.kind == .connectionFailed {
             context.logger.warning("database unavailable", metadata: ["error": .string(error.description)])
             return HTTPResponse(error: APIError.databaseUnavailable)

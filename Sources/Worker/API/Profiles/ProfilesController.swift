@@ -74,6 +74,10 @@ enum ProfilesController {
     private static func run(_ sql: String, _ context: RequestContext, viewer: AuthenticatedUser?) throws -> PostgresRow
     {
         let username = context.parameters["username"] ?? ""
+        // No stored username can contain U+0000 (and PostgreSQL text cannot carry it).
+        guard !TextRules.containsNUL(username) else {
+            throw APIError.notFound("profile")
+        }
         let rows: PostgresRows
         do {
             rows = try context.services.database.query(sql, [username, viewer?.id.postgresText])
