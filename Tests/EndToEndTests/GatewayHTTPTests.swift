@@ -3,20 +3,9 @@ import XCTest
 
 /// The HTTP side of the gateway against real workers: routing, request ids, HTTP/1.1
 /// features and malformed input.
-final class GatewayHTTPTests: XCTestCase {
-    nonisolated(unsafe) private static var shared: TestGateway?
-
-    private func gateway() throws -> TestGateway {
-        if let gateway = Self.shared { return gateway }
-        let gateway = try TestGateway(workers: 2, arguments: ["--max-body-size", "4096"])
-        Self.shared = gateway
-        return gateway
-    }
-
-    override class func tearDown() {
-        Self.shared?.stop()
-        Self.shared = nil
-        super.tearDown()
+final class GatewayHTTPTests: SharedGatewayTestCase {
+    override class func makeGateway() throws -> TestGateway {
+        try TestGateway(workers: 2, arguments: ["--max-body-size", "4096"])
     }
 
     func testTagsAnswersFromTheDatabase() throws {

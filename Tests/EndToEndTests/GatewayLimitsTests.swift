@@ -3,25 +3,14 @@ import XCTest
 
 /// The gateway's protective limits against real connections: rate limits, keep-alive idle
 /// timeout, connection and pipelining caps, and the headers every response carries.
-final class GatewayLimitsTests: XCTestCase {
-    nonisolated(unsafe) private static var shared: TestGateway?
-
-    private func gateway() throws -> TestGateway {
-        if let gateway = Self.shared { return gateway }
-        let gateway = try TestGateway(
+final class GatewayLimitsTests: SharedGatewayTestCase {
+    override class func makeGateway() throws -> TestGateway {
+        try TestGateway(
             workers: 2,
             arguments: [
                 "--auth-rate-limit", "1", "--keepalive-timeout", "1", "--max-connections", "20", "--max-pipelined", "3",
             ]
         )
-        Self.shared = gateway
-        return gateway
-    }
-
-    override class func tearDown() {
-        Self.shared?.stop()
-        Self.shared = nil
-        super.tearDown()
     }
 
     func testLoginIsRateLimitedPerClientWith429AndRetryAfter() throws {

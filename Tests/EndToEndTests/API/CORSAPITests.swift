@@ -3,22 +3,15 @@ import XCTest
 
 /// CORS: preflight answers and the allow-origin header on every worker response, with a
 /// configured origin (the default `*` is checked in `TagsAPITests`).
-final class CORSAPITests: XCTestCase {
-    nonisolated(unsafe) private static var shared: TestGateway?
-
+final class CORSAPITests: SharedGatewayTestCase {
     static let origin = "https://app.example.com"
 
-    private func client() throws -> APIClient {
-        if let gateway = Self.shared { return APIClient(gateway) }
-        let gateway = try TestGateway(workers: 2, arguments: ["--cors-origin", Self.origin])
-        Self.shared = gateway
-        return APIClient(gateway)
+    override class func makeGateway() throws -> TestGateway {
+        try TestGateway(workers: 2, arguments: ["--cors-origin", Self.origin])
     }
 
-    override class func tearDown() {
-        Self.shared?.stop()
-        Self.shared = nil
-        super.tearDown()
+    private func client() throws -> APIClient {
+        APIClient(try self.gateway())
     }
 
     func testPreflightIsAnsweredWithTheAllowHeaders() throws {

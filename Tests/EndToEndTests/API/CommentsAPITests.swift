@@ -2,20 +2,9 @@ import Foundation
 import XCTest
 
 /// Comments on articles, over real HTTP.
-final class CommentsAPITests: XCTestCase {
-    nonisolated(unsafe) private static var shared: TestGateway?
-
+final class CommentsAPITests: SharedGatewayTestCase {
     private func client() throws -> APIClient {
-        if let gateway = Self.shared { return APIClient(gateway) }
-        let gateway = try TestGateway(workers: 2)
-        Self.shared = gateway
-        return APIClient(gateway)
-    }
-
-    override class func tearDown() {
-        Self.shared?.stop()
-        Self.shared = nil
-        super.tearDown()
+        APIClient(try self.gateway())
     }
 
     private func comment(_ client: APIClient, _ slug: String, by user: APIUser, _ body: String) throws -> TestResponse {

@@ -2,24 +2,9 @@ import Foundation
 import XCTest
 
 /// Favorites (including their count under concurrency) and the feed, over real HTTP.
-final class FavoritesFeedAPITests: XCTestCase {
-    nonisolated(unsafe) private static var shared: TestGateway?
-
-    private func gateway() throws -> TestGateway {
-        if let gateway = Self.shared { return gateway }
-        let gateway = try TestGateway(workers: 2)
-        Self.shared = gateway
-        return gateway
-    }
-
+final class FavoritesFeedAPITests: SharedGatewayTestCase {
     private func client() throws -> APIClient {
         APIClient(try self.gateway())
-    }
-
-    override class func tearDown() {
-        Self.shared?.stop()
-        Self.shared = nil
-        super.tearDown()
     }
 
     func testFavoriteAndUnfavoriteAreIdempotent() throws {

@@ -2,20 +2,9 @@ import Foundation
 import XCTest
 
 /// Profiles, follow and unfollow, over real HTTP.
-final class ProfilesAPITests: XCTestCase {
-    nonisolated(unsafe) private static var shared: TestGateway?
-
+final class ProfilesAPITests: SharedGatewayTestCase {
     private func client() throws -> APIClient {
-        if let gateway = Self.shared { return APIClient(gateway) }
-        let gateway = try TestGateway(workers: 2)
-        Self.shared = gateway
-        return APIClient(gateway)
-    }
-
-    override class func tearDown() {
-        Self.shared?.stop()
-        Self.shared = nil
-        super.tearDown()
+        APIClient(try self.gateway())
     }
 
     func testProfileIsPublicAndMatchesUsernameIgnoringCase() throws {

@@ -7,9 +7,7 @@ import XCTest
 /// request to any worker, so each figure is the minimum over `repeats` calls (more calls than
 /// workers): the steady-state cost. List endpoints must cost the same for 1 and 20 articles
 /// with authors, tags, favorites and follows (no N+1 queries).
-final class QueryCountAPITests: XCTestCase {
-    nonisolated(unsafe) private static var shared: TestGateway?
-
+final class QueryCountAPITests: SharedGatewayTestCase {
     static let workers = 2
     static let repeats = workers + 2
 
@@ -37,17 +35,8 @@ final class QueryCountAPITests: XCTestCase {
         "GET /api/openapi.yml": 0,
     ]
 
-    private func gateway() throws -> TestGateway {
-        if let gateway = Self.shared { return gateway }
-        let gateway = try TestGateway(workers: Self.workers, arguments: ["--debug-query-count"])
-        Self.shared = gateway
-        return gateway
-    }
-
-    override class func tearDown() {
-        Self.shared?.stop()
-        Self.shared = nil
-        super.tearDown()
+    override class func makeGateway() throws -> TestGateway {
+        try TestGateway(workers: Self.workers, arguments: ["--debug-query-count"])
     }
 
     /// The fewest round trips `request` took over `repeats` calls; each call must answer `status`.

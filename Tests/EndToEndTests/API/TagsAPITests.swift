@@ -2,20 +2,9 @@ import Foundation
 import XCTest
 
 /// `GET /api/tags` and `GET /api/openapi.yml`: the public, unauthenticated reads.
-final class TagsAPITests: XCTestCase {
-    nonisolated(unsafe) private static var shared: TestGateway?
-
+final class TagsAPITests: SharedGatewayTestCase {
     private func client() throws -> APIClient {
-        if let gateway = Self.shared { return APIClient(gateway) }
-        let gateway = try TestGateway(workers: 2)
-        Self.shared = gateway
-        return APIClient(gateway)
-    }
-
-    override class func tearDown() {
-        Self.shared?.stop()
-        Self.shared = nil
-        super.tearDown()
+        APIClient(try self.gateway())
     }
 
     private func tags(_ client: APIClient) throws -> [String] {

@@ -3,27 +3,16 @@ import XCTest
 
 /// Bad input and the error bodies it gets, from the worker (422, 404, 405) and from the
 /// gateway itself (400, 413, 431).
-final class ValidationErrorsAPITests: XCTestCase {
-    nonisolated(unsafe) private static var shared: TestGateway?
-
+final class ValidationErrorsAPITests: SharedGatewayTestCase {
     /// A body limit above the largest valid article body (64 KiB) so both limits can be hit.
     static let maxBodySize = 128 * 1024
 
-    private func gateway() throws -> TestGateway {
-        if let gateway = Self.shared { return gateway }
-        let gateway = try TestGateway(workers: 2, arguments: ["--max-body-size", String(Self.maxBodySize)])
-        Self.shared = gateway
-        return gateway
+    override class func makeGateway() throws -> TestGateway {
+        try TestGateway(workers: 2, arguments: ["--max-body-size", String(Self.maxBodySize)])
     }
 
     private func client() throws -> APIClient {
         APIClient(try self.gateway())
-    }
-
-    override class func tearDown() {
-        Self.shared?.stop()
-        Self.shared = nil
-        super.tearDown()
     }
 
     func testMalformedJSONEmptyBodyAndMissingRootKeyAre422() throws {

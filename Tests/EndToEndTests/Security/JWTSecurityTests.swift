@@ -4,22 +4,7 @@ import XCTest
 /// Forged, tampered and stale tokens are refused with 401 on `GET /api/user`; a token signed
 /// correctly with the server's secret is accepted (which shows the forgeries below fail for
 /// the reason they name, not because the test signs badly).
-final class JWTSecurityTests: XCTestCase {
-    nonisolated(unsafe) private static var shared: TestGateway?
-
-    private func gateway() throws -> TestGateway {
-        if let gateway = Self.shared { return gateway }
-        let gateway = try TestGateway(workers: 2)
-        Self.shared = gateway
-        return gateway
-    }
-
-    override class func tearDown() {
-        Self.shared?.stop()
-        Self.shared = nil
-        super.tearDown()
-    }
-
+final class JWTSecurityTests: SharedGatewayTestCase {
     private static let invalid = #"{"errors":{"token":["is invalid"]}}"#
 
     /// A registered user, a forge holding the server's secret, and the user's id as `sub`.

@@ -3,22 +3,7 @@ import XCTest
 
 /// 10 000 seeded random requests over a few keep-alive connections: no 5xx, no connection
 /// left hanging, no worker dies. Replay a failure with `ROOKERY_FUZZ_SEED=<seed>`.
-final class RandomRequestSecurityTests: XCTestCase {
-    nonisolated(unsafe) private static var shared: TestGateway?
-
-    private func gateway() throws -> TestGateway {
-        if let gateway = Self.shared { return gateway }
-        let gateway = try TestGateway(workers: 2)
-        Self.shared = gateway
-        return gateway
-    }
-
-    override class func tearDown() {
-        Self.shared?.stop()
-        Self.shared = nil
-        super.tearDown()
-    }
-
+final class RandomRequestSecurityTests: SharedGatewayTestCase {
     static let defaultSeed: UInt64 = 0x5EC0_2026_C0DE_F00D
     static let connections = 4
     static let requestsPerConnection = 2_500

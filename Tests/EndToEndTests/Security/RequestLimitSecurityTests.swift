@@ -4,22 +4,7 @@ import XCTest
 /// Requests over the gateway's size limits (defaults: body 1 MiB, 100 header fields, 32 KiB
 /// of request line and headers) are refused before any worker sees them: 413 / 431 with a
 /// JSON body, `nosniff`, and the connection closed.
-final class RequestLimitSecurityTests: XCTestCase {
-    nonisolated(unsafe) private static var shared: TestGateway?
-
-    private func gateway() throws -> TestGateway {
-        if let gateway = Self.shared { return gateway }
-        let gateway = try TestGateway(workers: 2)
-        Self.shared = gateway
-        return gateway
-    }
-
-    override class func tearDown() {
-        Self.shared?.stop()
-        Self.shared = nil
-        super.tearDown()
-    }
-
+final class RequestLimitSecurityTests: SharedGatewayTestCase {
     /// Sends `text` (ignoring a reset: the gateway may close while the rest is in flight) and
     /// reads the answer.
     private func answer(to text: String, gateway: TestGateway) throws -> TestResponse {

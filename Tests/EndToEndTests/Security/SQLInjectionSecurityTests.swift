@@ -5,22 +5,7 @@ import XCTest
 /// ordinary answer (the value is data, never SQL): 4xx or a normal/empty result, never a 5xx,
 /// never a slow answer, and every table keeps exactly the rows the legitimate part of the
 /// requests accounts for.
-final class SQLInjectionSecurityTests: XCTestCase {
-    nonisolated(unsafe) private static var shared: TestGateway?
-
-    private func gateway() throws -> TestGateway {
-        if let gateway = Self.shared { return gateway }
-        let gateway = try TestGateway(workers: 2)
-        Self.shared = gateway
-        return gateway
-    }
-
-    override class func tearDown() {
-        Self.shared?.stop()
-        Self.shared = nil
-        super.tearDown()
-    }
-
+final class SQLInjectionSecurityTests: SharedGatewayTestCase {
     /// Far below the 5 s of the `pg_sleep` payload, far above any honest answer.
     private static let slowAnswer: TimeInterval = 4
 

@@ -4,20 +4,9 @@ import XCTest
 /// Slowloris: clients that open connections and send a request head (or body) slowly, or not
 /// at all, are answered 408 and closed once `--header-timeout` / `--body-timeout` pass, and
 /// ordinary clients are served all the while.
-final class SlowClientSecurityTests: XCTestCase {
-    nonisolated(unsafe) private static var shared: TestGateway?
-
-    private func gateway() throws -> TestGateway {
-        if let gateway = Self.shared { return gateway }
-        let gateway = try TestGateway(workers: 2, arguments: ["--header-timeout", "2", "--body-timeout", "2"])
-        Self.shared = gateway
-        return gateway
-    }
-
-    override class func tearDown() {
-        Self.shared?.stop()
-        Self.shared = nil
-        super.tearDown()
+final class SlowClientSecurityTests: SharedGatewayTestCase {
+    override class func makeGateway() throws -> TestGateway {
+        try TestGateway(workers: 2, arguments: ["--header-timeout", "2", "--body-timeout", "2"])
     }
 
     /// The 2 s timeout plus scheduling slack on a busy 2-core machine.

@@ -4,22 +4,7 @@ import XCTest
 /// Rookery is a JSON API: markup in user content is data, stored and returned exactly as sent
 /// inside JSON strings (escaping for HTML is the front end's job), every response says it is
 /// JSON and forbids MIME sniffing, and nothing a client sends is reflected into an error.
-final class XSSSecurityTests: XCTestCase {
-    nonisolated(unsafe) private static var shared: TestGateway?
-
-    private func gateway() throws -> TestGateway {
-        if let gateway = Self.shared { return gateway }
-        let gateway = try TestGateway(workers: 2)
-        Self.shared = gateway
-        return gateway
-    }
-
-    override class func tearDown() {
-        Self.shared?.stop()
-        Self.shared = nil
-        super.tearDown()
-    }
-
+final class XSSSecurityTests: SharedGatewayTestCase {
     static let payloads = [
         "<script>alert(1)</script>",
         "\"><img src=x onerror=alert(1)>",

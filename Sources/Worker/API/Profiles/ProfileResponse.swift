@@ -1,24 +1,17 @@
-/// The `{"profile":{...}}` body of the profiles endpoints.
+/// The `{"profile":{...}}` body of the profiles endpoints: the same profile object articles
+/// and comments embed as `author`.
 struct ProfileResponse {
-    var username: String
-    var bio: String?
-    var image: String?
-    var following: Bool
+    var profile: AuthorProfile
+
+    init(username: String, bio: String?, image: String?, following: Bool) {
+        self.profile = AuthorProfile(username: username, bio: bio, image: image, following: following)
+    }
 
     func response() -> HTTPResponse {
         var json = JSONWriter(capacity: 128)
         json.beginObject()
         json.key("profile")
-        json.beginObject()
-        json.key("username")
-        json.string(self.username)
-        json.key("bio")
-        json.optionalString(self.bio)
-        json.key("image")
-        json.optionalString(self.image)
-        json.key("following")
-        json.bool(self.following)
-        json.endObject()
+        self.profile.write(to: &json)
         json.endObject()
         return .json(bytes: json.bytes)
     }
