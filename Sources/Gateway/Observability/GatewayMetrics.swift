@@ -1,6 +1,7 @@
 import CoreMetrics
 import Foundation
 import Metrics
+import NIOConcurrencyHelpers
 import NIOCore
 import Prometheus
 import Protocol
@@ -32,30 +33,61 @@ final class GatewayMetrics: Sendable {
             MetricsSystem.bootstrap(factory)
         }
         self.factory = factory
+        self.queueWait = Timer(label: "rookery_queue_wait_seconds", factory: factory)
+        self.roundTrips = Counter(label: "rookery_database_round_trips_total", factory: factory)
+        self.databaseErrors = Counter(label: "rookery_database_errors_total", factory: factory)
     }
 
     private let factory: PrometheusMetricsFactory
+    private let queueWait: CoreMetrics.Timer
+    private let roundTrips: CoreMetrics.Counter
+    private let databaseErrors: CoreMetrics.Counter
 
     func recordRequest(_ request: CompletedRequest) {
         let method = Self.knownMethods.contains(request.method) ? request.method : "other"
         let route = request.trace.route
-        Counter(
-            label: "http_requests_total",
-            dimensions: [("method", method), ("route", route), ("status", String(request.status))],
-            factory: self.factory
-        ).increment()
-        Timer(label: "http_request_duration_seconds", dimensions: [("route", route)], factory: self.factory)
-            .recordNanoseconds(request.duration.nanoseconds)
+        let instruments = self.instruments(method: method, route: route, status: request.status)
+        instruments.requests.increment()
+        instruments.duration.recordNanoseconds(request.duration.nanoseconds)
         if request.trace.workerPID != nil {
-            Timer(label: "rookery_queue_wait_seconds", factory: self.factory)
-                .recordNanoseconds(request.trace.queueWait.nanoseconds)
+            self.queueWait.recordNanoseconds(request.trace.queueWait.nanoseconds)
         }
         if let statistics = request.trace.statistics {
-            Counter(label: "rookery_database_round_trips_total", factory: self.factory)
-                .increment(by: Int64(statistics.databaseRoundTrips))
-            Counter(label: "rookery_database_errors_total", factory: self.factory)
-                .increment(by: Int64(statistics.databaseErrors))
+            self.roundTrips.increment(by: Int64(statistics.databaseRoundTrips))
+            if statistics.databaseErrors > 0 {
+                self.databaseErrors.increment(by: Int64(statistics.databaseErrors))
+            }
         }
+    }
+
+    /// The per-request instruments, made once per label set: creating them through the
+    /// factory validates names and takes the registry's lock, too slow for every request.
+    private struct RequestInstruments: @unchecked Sendable {
+        var requests: CoreMetrics.Counter
+        var duration: CoreMetrics.Timer
+    }
+
+    private let cache = NIOLockedValueBox<[String: RequestInstruments]>([:])
+
+    private func instruments(method: String, route: String, status: Int) -> RequestInstruments {
+        let key = "\(method) \(route) \(status)"
+        if let cached = self.cache.withLockedValue({ $0[key] }) {
+            return cached
+        }
+        let made = RequestInstruments(
+            requests: Counter(
+                label: "http_requests_total",
+                dimensions: [("method", method), ("route", route), ("status", String(status))],
+                factory: self.factory
+            ),
+            duration: Timer(
+                label: "http_request_duration_seconds",
+                dimensions: [("route", route)],
+                factory: self.factory
+            )
+        )
+        self.cache.withLockedValue { $0[key] = made }
+        return made
     }
 
     func recordRestart(reason: String) {
