@@ -14,7 +14,11 @@ swift build --build-tests
 
 echo "== unit and end-to-end tests"
 # Tests spawn gateways that spawn workers and PostgreSQL; keep them serial on 2 cores.
-swift test --skip-build
+# All tests are XCTest; Swift Testing is disabled so no "0 tests" summary follows XCTest's.
+test_log="$(mktemp /tmp/rookery-swift-test.XXXXXX)"
+swift test --skip-build --disable-swift-testing 2>&1 | tee "$test_log"
+summary="$(grep -E 'Executed [0-9]+ tests?, with' "$test_log" | tail -n 1)"
+rm -f "$test_log"
 
 echo "== RealWorld conformance (official Hurl suite, twice on one database)"
 bash deploy/conformance.sh .build/debug
@@ -27,3 +31,9 @@ bash deploy/schemathesis.sh .build/debug
 
 echo "== libFuzzer: frame decoder and worker request parsing, 60 s each"
 bash deploy/fuzz/run.sh "${FUZZ_SECONDS:-60}"
+
+# One closing line for the whole XCTest run (the later steps print their own counts).
+executed="$(sed -E 's/.*Executed ([0-9]+) tests?.*/\1/' <<< "$summary")"
+skipped="$(grep -oE '[0-9]+ tests? skipped' <<< "$summary" | grep -oE '^[0-9]+' || echo 0)"
+failed="$(grep -oE '[0-9]+ failures?' <<< "$summary" | head -n 1 | grep -oE '^[0-9]+' || echo 0)"
+echo "swift-test: $(( executed - skipped - failed )) passed, $failed failed, $skipped skipped"
