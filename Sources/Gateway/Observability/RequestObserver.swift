@@ -23,6 +23,9 @@ final class RequestObserver: Sendable {
 
     func requestFinished(_ request: CompletedRequest) {
         self.metrics.recordRequest(request)
+        let slow = request.duration >= self.slowRequestThreshold
+        // Building the line's metadata is the costly part: skip it when nothing will be logged.
+        guard slow || self.accessLogger.logLevel <= .info else { return }
         var metadata: Logger.Metadata = [
             "request_id": .string(request.requestID),
             "method": .string(request.method),
@@ -38,7 +41,7 @@ final class RequestObserver: Sendable {
             metadata["worker_pid"] = .stringConvertible(pid)
         }
         self.accessLogger.info("request", metadata: metadata)
-        if request.duration >= self.slowRequestThreshold {
+        if slow {
             metadata["worker_ms"] = .string(Self.milliseconds(request.trace.workerTime))
             if let statistics = request.trace.statistics {
                 metadata["db_ms"] = .string(Self.milliseconds(.microseconds(Int64(statistics.databaseMicroseconds))))

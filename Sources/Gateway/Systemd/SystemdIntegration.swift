@@ -45,7 +45,8 @@ final class SystemdIntegration: Sendable {
             let limit = Double(interval) / 1e6
             self.logger.info("systemd watchdog enabled", metadata: ["interval_us": .stringConvertible(interval)])
             pool.loop.scheduleRepeatedTask(initialDelay: half, delay: half) { _ in
-                if pool.currentSnapshot().secondsSinceWorkerActivity < limit {
+                let idle = Double((NIODeadline.now() - pool.lastWorkerActivity).nanoseconds) / 1e9
+                if idle < limit {
                     notifier.notify("WATCHDOG=1")
                 }
             }
