@@ -56,29 +56,13 @@ extension GatewayOptions {
         executablePath: String,
         cores: Int
     ) throws -> GatewayConfiguration {
-        func value(_ flag: String?, _ variable: String) -> String? {
-            if let flag { return flag }
-            if let fromEnvironment = environment[variable], !fromEnvironment.isEmpty { return fromEnvironment }
-            return nil
-        }
+        let options = OptionResolver(environment: environment)
+        func value(_ flag: String?, _ variable: String) -> String? { options.text(flag, variable) }
         func integer(_ flag: String?, _ variable: String, name: String, default fallback: Int, range: ClosedRange<Int>)
-            throws
-            -> Int
-        {
-            guard let text = value(flag, variable) else { return fallback }
-            guard let number = Int(text), range.contains(number) else {
-                throw GatewayConfigurationError(
-                    "invalid --\(name) \"\(text)\": expected an integer from \(range.lowerBound) to \(range.upperBound)"
-                )
-            }
-            return number
-        }
+            throws -> Int
+        { try options.integer(flag, variable, name: name, default: fallback, range: range) }
         func seconds(_ flag: String?, _ variable: String, name: String, default fallback: Double) throws -> Double {
-            guard let text = value(flag, variable) else { return fallback }
-            guard let number = Double(text), number > 0, number <= 86_400 else {
-                throw GatewayConfigurationError("invalid --\(name) \"\(text)\": expected seconds between 0 and 86400")
-            }
-            return number
+            try options.seconds(flag, variable, name: name, default: fallback)
         }
 
         let logFormatText = value(self.logFormat, "LOG_FORMAT") ?? "text"

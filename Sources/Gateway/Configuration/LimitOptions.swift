@@ -100,9 +100,7 @@ struct ConnectionLimits: Sendable {
 
 extension LimitOptions {
     func resolve(environment: [String: String]) throws -> ConnectionLimits {
-        func text(_ flag: String?, _ variable: String) -> String? {
-            flag ?? environment[variable].flatMap { $0.isEmpty ? nil : $0 }
-        }
+        let options = OptionResolver(environment: environment)
         func number(
             _ flag: String?,
             _ variable: String,
@@ -111,15 +109,7 @@ extension LimitOptions {
             range: ClosedRange<Double>
         )
             throws -> Double
-        {
-            guard let value = text(flag, variable) else { return fallback }
-            guard let parsed = Double(value), range.contains(parsed) else {
-                throw GatewayConfigurationError(
-                    "invalid --\(name) \"\(value)\": expected a number from \(range.lowerBound) to \(range.upperBound)"
-                )
-            }
-            return parsed
-        }
+        { try options.number(flag, variable, name: name, default: fallback, range: range) }
         var proxies = Set(self.trustedProxies)
         if self.trustedProxies.isEmpty, let list = environment["TRUSTED_PROXIES"] {
             proxies = Set(
@@ -186,8 +176,9 @@ extension LimitOptions {
     }
 
     private func resolveTLS(environment: [String: String]) throws -> (certificate: String, key: String)? {
-        let certificate = self.tlsCertificate ?? environment["TLS_CERT"].flatMap { $0.isEmpty ? nil : $0 }
-        let key = self.tlsKey ?? environment["TLS_KEY"].flatMap { $0.isEmpty ? nil : $0 }
+        let options = OptionResolver(environment: environment)
+        let certificate = options.text(self.tlsCertificate, "TLS_CERT")
+        let key = options.text(self.tlsKey, "TLS_KEY")
         switch (certificate, key) {
         case (nil, nil):
             return nil
