@@ -2,7 +2,8 @@ import Foundation
 import XCTest
 
 /// Workers SIGKILLed at random under steady GET and POST load: GETs never fail (retried once
-/// on another worker), POSTs either succeed or get 502, and the database holds the writes.
+/// on another worker), POSTs either succeed or get 502, and the database holds exactly the
+/// writes that succeeded.
 final class SupervisorCrashTests: XCTestCase {
     func testKillingRandomWorkersUnderLoad() throws {
         let gateway = try TestGateway(workers: 4)
@@ -42,11 +43,21 @@ final class SupervisorCrashTests: XCTestCase {
             "POSTs other than 201/502: \(other.prefix(5).map { $0.error ?? "\($0.status ?? 0) \($0.body)" })"
         )
         XCTAssertGreaterThan(created, 0)
-        let stored = Int(try gateway.psql("SELECT count(*) FROM users WHERE username LIKE 'crash%'")) ?? -1
-        // Every 201 is stored. A worker killed between COMMIT and its reply turns a stored write
-        // into a 502; that window is microseconds wide, so stored equals created in practice.
-        XCTAssertGreaterThanOrEqual(stored, created)
-        XCTAssertLessThanOrEqual(stored, created + badGateway)
+        // Exactly the answered writes are stored: a worker killed between its COMMIT and its
+        // reply has its recorded answer replayed, and a 502 means nothing was stored.
+        let createdNames = Set(
+            writeOutcomes.filter { $0.status == 201 }.compactMap { outcome -> String? in
+                let json = try? JSONSerialization.jsonObject(with: Data(outcome.body.utf8)) as? [String: Any]
+                return (json?["user"] as? [String: Any])?["username"] as? String
+            }
+        )
+        XCTAssertEqual(createdNames.count, created)
+        let storedNames = Set(
+            try gateway.psql("SELECT username FROM users WHERE username LIKE 'crash%'")
+                .split(separator: "\n").map(String.init)
+        )
+        let stored = storedNames.count
+        XCTAssertEqual(storedNames, createdNames, "stored but answered 502: \(storedNames.subtracting(createdNames))")
         print(
             "crash test: \(kills) kills; GET \(readOutcomes.count) sent, \(failedReads.count) failed; "
                 + "POST \(writeOutcomes.count) sent, \(created) created, \(badGateway) got 502, \(stored) stored"

@@ -154,11 +154,16 @@ final class HTTPProxyHandler: ChannelInboundHandler, RemovableChannelHandler {
         let clientID = head.headers.first(name: "x-request-id")
         let requestID = clientID.flatMap { RequestIDs.isAcceptable($0) ? $0 : nil } ?? RequestIDs.generate()
         var headers: [HeaderField] = []
-        headers.reserveCapacity(head.headers.count + 1)
-        for (name, value) in head.headers where !name.caseInsensitiveEquals("x-request-id") {
+        headers.reserveCapacity(head.headers.count + 2)
+        for (name, value) in head.headers
+        where !name.caseInsensitiveEquals("x-request-id") && !InternalHeaders.isInternal(name) {
             headers.append(HeaderField(name: name, value: value))
         }
         headers.append(HeaderField(name: "X-Request-Id", value: requestID))
+        let writeKey = ProxiedRequest.mayWrite(head.method.rawValue) ? RequestIDs.generate() : nil
+        if let writeKey {
+            headers.append(HeaderField(name: InternalHeaders.writeKey, value: writeKey))
+        }
         let loopBound = NIOLoopBound((self, context), eventLoop: context.eventLoop)
         let eventLoop = context.eventLoop
         let request = ProxiedRequest(
@@ -170,6 +175,7 @@ final class HTTPProxyHandler: ChannelInboundHandler, RemovableChannelHandler {
             ),
             body: body,
             requestID: requestID,
+            writeKey: writeKey,
             receivedAt: .now(),
             deliver: { response, trace in
                 eventLoop.execute {

@@ -8,6 +8,11 @@ struct ProxiedRequest: Sendable {
     var body: ByteBuffer
     /// The X-Request-Id the client sees, for logs.
     var requestID: String
+    /// The write ledger key of a request that may write (see `InternalHeaders`).
+    var writeKey: String?
+    /// Set once the request became the question "what became of this write?" after its
+    /// worker died (see `askForOutcome()`).
+    private(set) var isAskingForOutcome = false
     /// When the gateway received the last byte of the request, for queue-wait figures.
     var receivedAt: NIODeadline
     /// When the pool handed the request to a worker (the last one, after a retry).
@@ -21,12 +26,14 @@ struct ProxiedRequest: Sendable {
         head: RequestHead,
         body: ByteBuffer,
         requestID: String,
+        writeKey: String? = nil,
         receivedAt: NIODeadline,
         deliver: @escaping @Sendable (GatewayResponse, ResponseTrace) -> Void
     ) {
         self.head = head
         self.body = body
         self.requestID = requestID
+        self.writeKey = writeKey
         self.receivedAt = receivedAt
         self.deliver = deliver
     }
@@ -34,6 +41,29 @@ struct ProxiedRequest: Sendable {
     /// GET and HEAD may be retried on another worker if the first one died before answering.
     var isRetryable: Bool {
         self.head.method == "GET" || self.head.method == "HEAD"
+    }
+
+    /// Whether a request with this method gets a write key: all but GET, HEAD and OPTIONS.
+    static func mayWrite(_ method: String) -> Bool {
+        method != "GET" && method != "HEAD" && method != "OPTIONS"
+    }
+
+    /// Turns a write whose worker died before answering into a question for another worker:
+    /// the same head with the write key swapped for `Rookery-Outcome-Of` and no body, so the
+    /// write is never run twice. Returns false when the request has no write key.
+    mutating func askForOutcome() -> Bool {
+        guard let key = self.writeKey, !self.isAskingForOutcome else { return false }
+        self.head.headers.removeAll { $0.name.caseInsensitiveEquals(InternalHeaders.writeKey) }
+        self.head.headers.removeAll { $0.name.caseInsensitiveEquals("content-length") }
+        self.head.headers.append(HeaderField(name: InternalHeaders.outcomeOf, value: key))
+        self.body.clear()
+        self.isAskingForOutcome = true
+        return true
+    }
+
+    /// Whether a worker's answer to `askForOutcome()` says the write did not commit.
+    static func reportsNotCommitted(_ head: ResponseHead) -> Bool {
+        head.headers.first(named: InternalHeaders.outcome) == InternalHeaders.outcomeNotCommitted
     }
 
     /// Answers the request, measuring queue wait and worker time.

@@ -115,11 +115,18 @@ extension WorkerPool {
             inFlight.timeout?.cancel()
             worker.inFlight = nil
             worker.requestsServed += 1
-            inFlight.request.respond(
-                .worker(head, inFlight.responseBody),
-                workerPID: worker.pid,
-                statistics: statistics
-            )
+            if inFlight.request.isAskingForOutcome {
+                self.logOutcome(of: inFlight.request, head)
+            }
+            if inFlight.request.isAskingForOutcome && ProxiedRequest.reportsNotCommitted(head) {
+                inFlight.request.respond(.gatewayError(.workerDied), workerPID: worker.pid, statistics: statistics)
+            } else {
+                inFlight.request.respond(
+                    .worker(head, inFlight.responseBody),
+                    workerPID: worker.pid,
+                    statistics: statistics
+                )
+            }
             self.workerBecameIdle(worker)
         case .pong:
             break
@@ -128,17 +135,41 @@ extension WorkerPool {
         }
     }
 
-    /// A worker died before answering: GET and HEAD get one more try elsewhere, the rest 502.
-    /// A request whose response had started is never retried.
+    /// A worker died before answering: GET and HEAD get one more try elsewhere; a write is
+    /// never run again, but another worker is asked whether it committed (`WriteLedger` in the
+    /// worker): the client gets the committed answer, or 502 when nothing was stored. A request
+    /// whose response had started is never retried.
     func failInFlight(_ inFlight: WorkerHandle.InFlight) {
         var request = inFlight.request
         request.attempts += 1
-        if request.isRetryable, request.attempts < 2, inFlight.responseHead == nil, !self.stopping {
+        let mayTryAgain = request.attempts < 2 && inFlight.responseHead == nil && !self.stopping
+        if mayTryAgain, request.isRetryable {
             self.logger.info("retrying request on another worker", metadata: ["request_id": .string(request.requestID)])
+            self.queue.requeueAtFront(request)
+        } else if mayTryAgain, request.askForOutcome() {
+            self.logger.info(
+                "worker died during a write, asking another worker whether it committed",
+                metadata: ["request_id": .string(request.requestID)]
+            )
             self.queue.requeueAtFront(request)
         } else {
             request.respond(.gatewayError(.workerDied))
         }
+    }
+
+    private func logOutcome(of request: ProxiedRequest, _ head: ResponseHead) {
+        let message: Logger.Message
+        if ProxiedRequest.reportsNotCommitted(head) {
+            message = "write of the dead worker had not committed, answering 502"
+        } else if (200..<300).contains(head.status) {
+            message = "write of the dead worker had committed, answering with its recorded response"
+        } else {
+            message = "could not learn what became of the dead worker's write"
+        }
+        self.logger.info(
+            message,
+            metadata: ["request_id": .string(request.requestID), "status": .stringConvertible(head.status)]
+        )
     }
 
     func requestTimedOut(workerID: UInt64, frameID: UInt32) {

@@ -10,6 +10,10 @@ struct HTTPResponse {
     /// The route template that produced the response, reported to the gateway for metrics
     /// and the access log (`unmatched` for 404/405, `preflight` for CORS preflights).
     var route = "unmatched"
+    /// Set on responses that carry a freshly signed token for this user: the write ledger then
+    /// records the user id instead of the body, and a replay renders the user with a new token,
+    /// so no token is ever stored.
+    var replayUserID: Int64?
 
     init(status: Int, headers: [HeaderField] = [], body: ByteBuffer = ByteBuffer()) {
         self.status = status

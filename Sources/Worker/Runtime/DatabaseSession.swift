@@ -14,8 +14,17 @@ final class DatabaseSession {
     private var lastFailedAttempt: ContinuousClock.Instant?
     /// Database errors during the current request.
     private var errors = 0
-    /// Round trips and time of the requests served so far that were not yet reported.
-    private var baseline = (roundTrips: 0, nanoseconds: UInt64(0))
+    /// Where the current request's transaction stands (see `beginRequestTransaction()`).
+    private var requestTransaction = RequestTransaction.none
+
+    private enum RequestTransaction {
+        /// Statements run on their own (autocommit).
+        case none
+        /// The next statement opens the request transaction.
+        case pending
+        /// `BEGIN` ran; `COMMIT` or `ROLLBACK` is still due.
+        case open
+    }
 
     /// Minimum spacing between two reconnect attempts.
     static let reconnectInterval: Duration = .milliseconds(250)
@@ -40,16 +49,59 @@ final class DatabaseSession {
     }
 
     /// Runs one statement with bound parameters.
+    ///
+    /// Inside a request transaction (`beginRequestTransaction()`), the first statement goes out
+    /// pipelined behind `BEGIN`, so the transaction costs no extra round trip. A statement that
+    /// fails rolls the transaction back, and the next statement starts a new one: a handler
+    /// that catches a database error keeps working on a clean transaction.
     func query(_ sql: String, _ parameters: [String?] = []) throws -> PostgresRows {
         try self.counted {
             let connection = try self.open()
             do {
-                return try connection.query(sql, parameters)
-            } catch let error as DatabaseError where error.kind == .connectionLost {
-                self.drop(error)
+                guard self.requestTransaction == .pending else {
+                    return try connection.query(sql, parameters)
+                }
+                let results = try connection.pipeline([PipelineStatement("BEGIN"), PipelineStatement(sql, parameters)])
+                self.requestTransaction = .open
+                return results[1]
+            } catch let error as DatabaseError {
+                self.recover(from: error, on: connection)
                 throw error
             }
         }
+    }
+
+    /// Runs `statements` in one pipeline (one round trip); see `PostgresConnection.pipeline(_:)`.
+    /// Inside a request transaction they join it, like `query`.
+    func pipeline(_ statements: [PipelineStatement]) throws -> [PostgresRows] {
+        try self.counted {
+            let connection = try self.open()
+            do {
+                guard self.requestTransaction == .pending else {
+                    return try connection.pipeline(statements)
+                }
+                let results = try connection.pipeline([PipelineStatement("BEGIN")] + statements)
+                self.requestTransaction = .open
+                return Array(results.dropFirst())
+            } catch let error as DatabaseError {
+                self.recover(from: error, on: connection)
+                throw error
+            }
+        }
+    }
+
+    /// After a failed statement: forget a lost connection, or roll back the request
+    /// transaction the failure aborted so the next statement can start a new one.
+    private func recover(from error: DatabaseError, on connection: PostgresConnection) {
+        if error.kind == .connectionLost {
+            self.drop(error)
+            return
+        }
+        guard self.requestTransaction != .none else { return }
+        if connection.isInTransaction {
+            try? connection.executeScript("ROLLBACK")
+        }
+        self.requestTransaction = .pending
     }
 
     /// Counts database errors of the current request, for the gateway's metrics.
@@ -62,16 +114,51 @@ final class DatabaseSession {
         }
     }
 
-    /// Runs `body` in a transaction on the session's connection.
-    func transaction<T>(_ body: (PostgresConnection) throws -> T) throws -> T {
+    /// Makes the statements of the current request one transaction, opened lazily by the first
+    /// statement and ended by `commitRequestTransaction(storing:)` or
+    /// `rollBackRequestTransaction()`.
+    func beginRequestTransaction() {
+        self.requestTransaction = .pending
+    }
+
+    /// Whether the request transaction holds statements that have not been committed.
+    var hasOpenRequestTransaction: Bool {
+        self.requestTransaction == .open
+    }
+
+    /// Runs `final` and `COMMIT` in one round trip, ending the request transaction. Does
+    /// nothing when no statement ran. On failure the transaction is rolled back.
+    func commitRequestTransaction(storing final: PipelineStatement) throws {
+        defer { self.requestTransaction = .none }
+        guard self.requestTransaction == .open else { return }
         try self.counted {
             let connection = try self.open()
             do {
-                return try connection.transaction { try body(connection) }
-            } catch let error as DatabaseError where error.kind == .connectionLost {
-                self.drop(error)
+                _ = try connection.pipeline([final, PipelineStatement("COMMIT")])
+            } catch let error as DatabaseError {
+                if error.kind == .connectionLost {
+                    self.drop(error)
+                } else if connection.isInTransaction {
+                    try? connection.executeScript("ROLLBACK")
+                }
                 throw error
             }
+        }
+    }
+
+    /// Ends the request transaction, undoing its statements. A failing `ROLLBACK` is ignored:
+    /// the session is then gone, and the server discards the transaction with it.
+    func rollBackRequestTransaction() {
+        defer { self.requestTransaction = .none }
+        guard self.requestTransaction == .open, let connection = self.connection, connection.isInTransaction else {
+            return
+        }
+        do {
+            try connection.executeScript("ROLLBACK")
+        } catch let error as DatabaseError where error.kind == .connectionLost {
+            self.drop(error)
+        } catch {
+            self.logger.warning("rollback failed", metadata: ["error": .string(String(describing: error))])
         }
     }
 
@@ -122,5 +209,8 @@ final class DatabaseSession {
     func drop(_ error: DatabaseError) {
         self.logger.warning("database connection lost", metadata: ["error": .string(error.description)])
         self.connection = nil
+        if self.requestTransaction == .open {
+            self.requestTransaction = .pending
+        }
     }
 }

@@ -16,6 +16,8 @@ final class WorkerLoop {
     private var pending: (id: UInt32, head: RequestHead, body: ByteBuffer)?
     /// Set when the pending request's body outgrew the limit; the rest of it is discarded.
     private var pendingTooLarge = false
+    /// When expired write outcomes were last deleted (see `WriteLedger`).
+    private var lastLedgerPrune = ContinuousClock.now
 
     init(socket: FrameSocket, application: Application, services: WorkerServices, logger: Logger) {
         self.socket = socket
@@ -66,6 +68,7 @@ final class WorkerLoop {
                 }
                 self.pending = nil
                 try self.serve(request.head, body: request.body, requestID: request.id)
+                self.pruneWriteLedgerIfDue()
             case .ping(let nonce):
                 var pong = ByteBuffer()
                 self.encoder.writePong(nonce: nonce, databaseReachable: self.services.database.isReachable, into: &pong)
@@ -107,6 +110,14 @@ final class WorkerLoop {
         }
         self.encoder.writeResponseEnd(statistics, requestID: requestID, into: &out)
         try self.socket.write(out)
+    }
+
+    /// Runs between requests, after the answer went out, so no client waits for it.
+    private func pruneWriteLedgerIfDue() {
+        let now = ContinuousClock.now
+        guard now - self.lastLedgerPrune >= WriteLedger.pruneInterval else { return }
+        self.lastLedgerPrune = now
+        self.application.pruneWriteLedger(logger: self.logger)
     }
 
     private func sendError(code: UInt16, message: String, requestID: UInt32) throws {

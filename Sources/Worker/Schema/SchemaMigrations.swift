@@ -2,7 +2,8 @@
 /// (which the gateway runs before it starts serving). Never edit a released migration: add one.
 enum SchemaMigrations {
     static let all: [Migration] = [
-        Migration(version: 1, name: "conduit schema", sql: conduitSchema)
+        Migration(version: 1, name: "conduit schema", sql: conduitSchema),
+        Migration(version: 2, name: "write outcomes", sql: writeOutcomes),
     ]
 
     /// Users, follows, articles, tags, favorites and comments. docs/data-model.md explains
@@ -76,5 +77,21 @@ enum SchemaMigrations {
         );
         CREATE INDEX comments_article_idx ON comments (article_id, id);
         CREATE INDEX comments_author_idx ON comments (author_id);
+        """
+
+    /// The write ledger (see `WriteLedger`): one row per committed 2xx write, keyed by the
+    /// gateway's write key, kept for minutes. A row with a NULL status is a tombstone: the
+    /// write was asked about after its worker died and had not committed.
+    static let writeOutcomes = """
+        CREATE TABLE request_outcomes (
+            key text PRIMARY KEY,
+            status smallint,
+            route text,
+            content_type text,
+            body text,
+            user_id bigint,
+            created_at timestamptz NOT NULL DEFAULT now()
+        );
+        CREATE INDEX request_outcomes_created_idx ON request_outcomes (created_at);
         """
 }

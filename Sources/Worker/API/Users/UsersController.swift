@@ -44,7 +44,9 @@ enum UsersController {
         }
         let id = try Int64(row.int(0))
         let user = try UserResponse(row: row, first: 1, token: signer.sign(userID: id))
-        return user.response(status: 201)
+        var response = user.response(status: 201)
+        response.replayUserID = id
+        return response
     }
 
     static func login(_ context: RequestContext) throws -> HTTPResponse {
@@ -78,7 +80,9 @@ enum UsersController {
             )
         }
         let user = try UserResponse(row: row, first: 2, token: signer.sign(userID: id))
-        return user.response()
+        var response = user.response()
+        response.replayUserID = id
+        return response
     }
 
     static func currentUser(_ context: RequestContext) throws -> HTTPResponse {
@@ -134,7 +138,21 @@ enum UsersController {
             throw try takenError(error, context: context, username: username, email: email, excluding: auth.id)
         }
         guard let row = rows.row(at: 0) else { throw APIError.invalidToken }
-        return try UserResponse(row: row, token: auth.token).response()
+        var response = try UserResponse(row: row, token: auth.token).response()
+        response.replayUserID = auth.id
+        return response
+    }
+
+    /// The user `id` with a newly signed token, answered with `status`: how the write ledger
+    /// replays a users response, whose token it does not store.
+    static func replay(userID id: Int64, status: Int, _ context: RequestContext) throws -> HTTPResponse {
+        let signer = try context.tokenSigner()
+        let rows = try context.services.database.query(
+            "SELECT username, email, bio, image FROM users WHERE id = $1",
+            [id.postgresText]
+        )
+        guard let row = rows.row(at: 0) else { throw APIError.invalidToken }
+        return try UserResponse(row: row, token: signer.sign(userID: id)).response(status: status)
     }
 
     /// 409 naming every taken field. The violated constraint is the source of truth (it is what

@@ -1,0 +1,68 @@
+import NIOCore
+import Protocol
+import XCTest
+
+@testable import Gateway
+
+final class ProxiedRequestTests: XCTestCase {
+    private func request(method: String, writeKey: String?) -> ProxiedRequest {
+        var headers = [
+            HeaderField(name: "Content-Type", value: "application/json"),
+            HeaderField(name: "Content-Length", value: "2"),
+        ]
+        if let writeKey {
+            headers.append(HeaderField(name: InternalHeaders.writeKey, value: writeKey))
+        }
+        return ProxiedRequest(
+            head: RequestHead(method: method, target: "/api/users", peerAddress: "127.0.0.1", headers: headers),
+            body: ByteBuffer(string: "{}"),
+            requestID: "r1",
+            writeKey: writeKey,
+            receivedAt: .now(),
+            deliver: { _, _ in }
+        )
+    }
+
+    func testOnlyMethodsThatMayWriteGetAKey() {
+        XCTAssertTrue(ProxiedRequest.mayWrite("POST"))
+        XCTAssertTrue(ProxiedRequest.mayWrite("PUT"))
+        XCTAssertTrue(ProxiedRequest.mayWrite("DELETE"))
+        XCTAssertTrue(ProxiedRequest.mayWrite("PATCH"))
+        XCTAssertFalse(ProxiedRequest.mayWrite("GET"))
+        XCTAssertFalse(ProxiedRequest.mayWrite("HEAD"))
+        XCTAssertFalse(ProxiedRequest.mayWrite("OPTIONS"))
+    }
+
+    func testAskingForTheOutcomeSwapsTheKeyAndDropsTheBody() {
+        var request = self.request(method: "POST", writeKey: "0123456789abcdef0123456789abcdef")
+        XCTAssertTrue(request.askForOutcome())
+        XCTAssertTrue(request.isAskingForOutcome)
+        XCTAssertEqual(request.body.readableBytes, 0)
+        XCTAssertNil(request.head.headers.first(named: InternalHeaders.writeKey))
+        XCTAssertNil(request.head.headers.first(named: "content-length"))
+        XCTAssertEqual(request.head.headers.first(named: InternalHeaders.outcomeOf), "0123456789abcdef0123456789abcdef")
+        XCTAssertEqual(request.head.method, "POST")
+        XCTAssertFalse(request.askForOutcome(), "a write is asked about once")
+    }
+
+    func testARequestWithoutAKeyCannotAsk() {
+        var request = self.request(method: "POST", writeKey: nil)
+        XCTAssertFalse(request.askForOutcome())
+        XCTAssertFalse(request.isAskingForOutcome)
+        XCTAssertEqual(request.body.readableBytes, 2)
+    }
+
+    func testNotCommittedIsReadFromTheOutcomeHeader() {
+        let notCommitted = ResponseHead(
+            status: 502,
+            headers: [HeaderField(name: "rookery-outcome", value: InternalHeaders.outcomeNotCommitted)]
+        )
+        XCTAssertTrue(ProxiedRequest.reportsNotCommitted(notCommitted))
+        XCTAssertFalse(ProxiedRequest.reportsNotCommitted(ResponseHead(status: 502, headers: [])))
+        XCTAssertFalse(
+            ProxiedRequest.reportsNotCommitted(
+                ResponseHead(status: 201, headers: [HeaderField(name: "Content-Type", value: "application/json")])
+            )
+        )
+    }
+}
