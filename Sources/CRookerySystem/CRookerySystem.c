@@ -1,5 +1,7 @@
 #include "CRookerySystem.h"
 
+#include <limits.h>
+#include <malloc.h>
 #include <sys/prctl.h>
 #include <unistd.h>
 
@@ -9,6 +11,13 @@ int rookery_set_parent_death_signal(int signal) {
 
 int rookery_parent_pid(void) {
     return (int)getppid();
+}
+
+int rookery_return_large_blocks_to_system(size_t threshold) {
+    int value = threshold > INT_MAX ? INT_MAX : (int)threshold;
+    int mapped = mallopt(M_MMAP_THRESHOLD, value);
+    int trimmed = mallopt(M_TRIM_THRESHOLD, value);
+    return (mapped == 1 && trimmed == 1) ? 0 : -1;
 }
 
 /* Weak, so ordinary builds link without libFuzzer; fuzz builds (deploy/fuzz/run.sh) link it. */

@@ -8,6 +8,9 @@ import Logging
 // Die with the gateway even if it is SIGKILLed; then close the race where it died before
 // the prctl took effect.
 _ = rookery_set_parent_death_signal(SIGTERM)
+// Big blocks (scrypt's 32 MiB work area above all) go back to the kernel when freed, so a
+// worker's resident memory after a registration is what it was before.
+_ = rookery_return_large_blocks_to_system(256 * 1024)
 let command = CommandLine.arguments.dropFirst().first ?? "serve"
 if command == "serve", rookery_parent_pid() == 1 {
     exit(0)

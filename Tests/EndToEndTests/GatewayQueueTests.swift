@@ -5,7 +5,12 @@ import XCTest
 /// answers 503 with Retry-After by itself, and the admin listener still answers.
 final class GatewayQueueTests: XCTestCase {
     func testOverflowingASmallQueueGives503() throws {
-        let gateway = try TestGateway(workers: 1, arguments: ["--queue-limit", "1"])
+        // Without pipelining, so the second request waits in the gateway's queue, not in the
+        // busy worker's socket (SupervisorPipelineTests covers that).
+        let gateway = try TestGateway(
+            workers: 1,
+            arguments: ["--queue-limit", "1", "--worker-pipeline-depth", "1"]
+        )
         defer { gateway.stop() }
         // Hold a lock the tags query needs, so the only worker stays busy.
         let locker = try gateway.psqlInBackground(

@@ -13,6 +13,13 @@ int rookery_parent_pid(void);
 #include <stddef.h>
 #include <stdint.h>
 
+/// Makes glibc serve every allocation of at least `threshold` bytes with its own mmap and
+/// return it to the kernel when freed, and trim the heap top past the same size. Fixed
+/// values switch off glibc's dynamic thresholds, which otherwise rise after the first big
+/// free and keep later big blocks (scrypt's 32 MiB work area) resident for good.
+/// Returns 0 on success, -1 if glibc refused a setting.
+int rookery_return_large_blocks_to_system(size_t threshold);
+
 /// A libFuzzer test callback: returns 0.
 typedef int (*rookery_fuzz_callback)(const uint8_t *data, size_t size);
 

@@ -18,6 +18,10 @@ struct GatewayConfiguration: Sendable {
     var gracefulTimeout: Double
     var slowRequestThreshold: Double
     var queueLimit: Int
+    /// Requests one worker may hold at once (1: no pipelining); see `WorkerPool.Configuration`.
+    var workerPipelineDepth: Int = 2
+    /// NIO event loops for client connections and the worker pool.
+    var eventLoops: Int = 2
     var maxBodySize: Int
     var corsOrigin: String
     var logFormat: LogFormat
@@ -37,6 +41,12 @@ struct GatewayConfiguration: Sendable {
     /// the cores busy. 4 per core measured best on the 2-core reference machine (docs/performance.md).
     static func defaultWorkerCount(cores: Int) -> Int {
         min(max(cores, 1) * 4, 64)
+    }
+
+    /// Default event-loop count: one per core. On the 2-core reference machine 1 and 2 loops
+    /// measured the same within the noise (docs/performance.md).
+    static func defaultEventLoopCount(cores: Int) -> Int {
+        min(max(cores, 1), 64)
     }
 }
 
@@ -142,6 +152,20 @@ extension GatewayOptions {
                 name: "queue-limit",
                 default: 1024,
                 range: 0...1_000_000
+            ),
+            workerPipelineDepth: try integer(
+                self.workerPipelineDepth,
+                "WORKER_PIPELINE_DEPTH",
+                name: "worker-pipeline-depth",
+                default: 2,
+                range: 1...16
+            ),
+            eventLoops: try integer(
+                self.eventLoops,
+                "EVENT_LOOPS",
+                name: "event-loops",
+                default: GatewayConfiguration.defaultEventLoopCount(cores: cores),
+                range: 1...64
             ),
             maxBodySize: try integer(
                 self.maxBodySize,

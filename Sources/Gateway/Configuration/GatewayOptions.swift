@@ -74,6 +74,20 @@ struct GatewayOptions: ParsableArguments {
     var gracefulTimeout: String?
 
     @Option(
+        name: .customLong("event-loops"),
+        help:
+            "Gateway I/O threads (NIO event loops). (env: EVENT_LOOPS, default: CPU cores)"
+    )
+    var eventLoops: String?
+
+    @Option(
+        name: .customLong("worker-pipeline-depth"),
+        help:
+            "Requests the gateway may hand one worker at a time when every worker is busy: the one it runs plus this many minus one waiting behind it; 1 turns pipelining off. (env: WORKER_PIPELINE_DEPTH, default: 2)"
+    )
+    var workerPipelineDepth: String?
+
+    @Option(
         name: .customLong("queue-limit"),
         help:
             "Requests that may wait for a worker; beyond it the gateway answers 503. (env: QUEUE_LIMIT, default: 1024)"

@@ -42,6 +42,9 @@ final class WorkerHandle {
     var channel: (any Channel)?
     var requestsServed = 0
     var inFlight: InFlight?
+    /// Requests written to the worker's socket behind `inFlight`, in order; none has started
+    /// (the worker runs one request at a time), so they can always go back to the queue.
+    var pipelined: [InFlight] = []
     var idleSince: NIODeadline
     /// When draining: a stop is already under way (SIGTERM sent, SIGKILL scheduled).
     var killScheduled: Scheduled<Void>?

@@ -21,13 +21,45 @@ extension WorkerPool {
         self.dispatch()
     }
 
-    /// Hands queued requests to idle workers while there are both.
+    /// Hands queued requests to idle workers while there are both, then, with pipelining on,
+    /// to busy workers with room behind their current request.
     func dispatch() {
-        while !self.queue.isEmpty, let worker = self.pickIdleWorker(), let request = self.queue.dequeue() {
+        while !self.queue.isEmpty, let worker = self.pickIdleWorker() ?? self.pickPipelineWorker(),
+            let request = self.queue.dequeue()
+        {
             self.assign(request, to: worker)
         }
         self.checkDrained()
     }
+
+    /// A busy worker that may take one more request behind its current one: fewest waiting,
+    /// then the one whose current request started first (likely the first to finish). Workers
+    /// about to retire or recycle, and workers whose request already runs longer than
+    /// `pipelineHeadLimit` (probably slow), get nothing more.
+    func pickPipelineWorker() -> WorkerHandle? {
+        guard self.configuration.pipelineDepth > 1 else { return nil }
+        let now = NIODeadline.now()
+        var best: WorkerHandle?
+        for worker in self.workers.values where worker.state == .busy && !worker.retireWhenIdle {
+            guard let head = worker.inFlight, worker.pipelined.count < self.configuration.pipelineDepth - 1,
+                now - head.startedAt < Self.pipelineHeadLimit
+            else { continue }
+            if let limit = worker.requestLimit, worker.requestsServed + 1 + worker.pipelined.count >= limit {
+                continue
+            }
+            if let current = best, let currentHead = current.inFlight {
+                if current.pipelined.count < worker.pipelined.count { continue }
+                if current.pipelined.count == worker.pipelined.count, currentHead.startedAt <= head.startedAt {
+                    continue
+                }
+            }
+            best = worker
+        }
+        return best
+    }
+
+    /// A request running longer than this is likely slow: nothing is pipelined behind it.
+    static var pipelineHeadLimit: TimeAmount { .milliseconds(50) }
 
     /// The least busy ready worker: an idle one, the one idle longest, so load and recycling
     /// spread evenly.
@@ -55,20 +87,50 @@ extension WorkerPool {
             self.encoder.writeRequestBody(request.body, requestID: frameID, into: &buffer)
         }
         self.encoder.writeRequestEnd(requestID: frameID, into: &buffer)
-        let workerID = worker.id
-        let timeout = self.loop.scheduleTask(in: self.configuration.requestTimeout) {
-            self.requestTimedOut(workerID: workerID, frameID: frameID)
-        }
-        worker.state = .busy
-        worker.inFlight = WorkerHandle.InFlight(
+        var inFlight = WorkerHandle.InFlight(
             request: request,
             frameID: frameID,
             startedAt: .now(),
             responseHead: nil,
             responseBody: channel.allocator.buffer(capacity: 0),
-            timeout: timeout
+            timeout: nil
         )
+        if worker.inFlight == nil {
+            self.start(&inFlight, on: worker)
+            worker.inFlight = inFlight
+        } else {
+            worker.pipelined.append(inFlight)
+        }
+        worker.state = .busy
         channel.writeAndFlush(buffer, promise: nil)
+    }
+
+    /// The worker begins `inFlight` now: its deadline starts.
+    private func start(_ inFlight: inout WorkerHandle.InFlight, on worker: WorkerHandle) {
+        let workerID = worker.id
+        let frameID = inFlight.frameID
+        inFlight.startedAt = .now()
+        inFlight.request.dispatchedAt = inFlight.startedAt
+        inFlight.timeout = self.loop.scheduleTask(in: self.configuration.requestTimeout) {
+            self.requestTimedOut(workerID: workerID, frameID: frameID)
+        }
+    }
+
+    /// Puts the requests pipelined on a worker that is gone back at the front of the queue,
+    /// in their order. None of them started, so any method may run elsewhere.
+    func requeuePipelined(of worker: WorkerHandle) {
+        let waiting = worker.pipelined
+        worker.pipelined = []
+        guard !waiting.isEmpty else { return }
+        self.logger.info(
+            "requests pipelined on a stopped worker go back to the queue",
+            metadata: ["worker_pid": .stringConvertible(worker.pid), "requests": .stringConvertible(waiting.count)]
+        )
+        for inFlight in waiting.reversed() {
+            var request = inFlight.request
+            request.dispatchedAt = nil
+            self.queue.requeueAtFront(request)
+        }
     }
 
     /// A frame from a worker.
@@ -115,6 +177,11 @@ extension WorkerPool {
             inFlight.timeout?.cancel()
             worker.inFlight = nil
             worker.requestsServed += 1
+            if !worker.pipelined.isEmpty {
+                var next = worker.pipelined.removeFirst()
+                self.start(&next, on: worker)
+                worker.inFlight = next
+            }
             if inFlight.request.isAskingForOutcome {
                 self.logOutcome(of: inFlight.request, head)
             }
@@ -127,7 +194,12 @@ extension WorkerPool {
                     statistics: statistics
                 )
             }
-            self.workerBecameIdle(worker)
+            if worker.inFlight == nil {
+                self.workerBecameIdle(worker)
+            } else if let limit = worker.requestLimit, worker.requestsServed >= limit {
+                // Busy without a break under pipelining: recycling cannot wait for idle.
+                self.startRecycle(worker)
+            }
         case .pong:
             break
         case .error(let code, let message):

@@ -23,6 +23,10 @@ extension WorkerPool {
                         inFlight.timeout?.cancel()
                         inFlight.request.respond(.gatewayError(.shuttingDown))
                     }
+                    for waiting in worker.pipelined {
+                        waiting.request.respond(.gatewayError(.shuttingDown))
+                    }
+                    worker.pipelined = []
                     self.launcher.signal(worker.pid, SIGKILL)
                 }
             }

@@ -105,6 +105,7 @@ extension WorkerPool {
         let previousState = worker.state
         worker.state = .exited
         worker.channel = nil
+        self.requeuePipelined(of: worker)
         if let inFlight = worker.inFlight {
             worker.inFlight = nil
             inFlight.timeout?.cancel()

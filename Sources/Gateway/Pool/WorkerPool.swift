@@ -18,6 +18,10 @@ final class WorkerPool: @unchecked Sendable {
     struct Configuration: Sendable {
         var workers: Int
         var queueLimit: Int
+        /// Requests one worker may hold when every worker is busy: the one it runs plus up to
+        /// `pipelineDepth - 1` already written to its socket, so it reads the next one without
+        /// sleeping in between. 1 turns this off.
+        var pipelineDepth: Int = 1
         var requestTimeout: TimeAmount
         /// Recycle a worker after this many requests; 0 disables recycling.
         var maxRequests: Int

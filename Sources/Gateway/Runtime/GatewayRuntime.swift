@@ -35,13 +35,14 @@ final class GatewayRuntime: Sendable {
         var workerEnvironment = Self.workerEnvironment(configuration, conninfo: database.conninfo)
         workerEnvironment.merge(try JWTSecretFile.workerEnvironment(configuration)) { _, new in new }
 
-        let group = MultiThreadedEventLoopGroup(numberOfThreads: System.coreCount)
+        let group = MultiThreadedEventLoopGroup(numberOfThreads: configuration.eventLoops)
         defer { try? group.syncShutdownGracefully() }
         let pool = WorkerPool(
             loop: group.next(),
             configuration: WorkerPool.Configuration(
                 workers: configuration.workers,
                 queueLimit: configuration.queueLimit,
+                pipelineDepth: configuration.workerPipelineDepth,
                 requestTimeout: .milliseconds(Int64(configuration.requestTimeout * 1000)),
                 maxRequests: configuration.maxRequests,
                 maxRequestsJitter: configuration.maxRequestsJitter

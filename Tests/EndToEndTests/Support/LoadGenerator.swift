@@ -7,6 +7,8 @@ final class LoadGenerator: @unchecked Sendable {
         var status: Int?
         var error: String?
         var body: String
+        /// The request target it answers.
+        var path = ""
     }
 
     private let lock = NSLock()
@@ -34,13 +36,13 @@ final class LoadGenerator: @unchecked Sendable {
                         let open = try connection ?? RawHTTPConnection(port: port)
                         connection = open
                         let response = try open.request(method, path, headers: headers, body: body)
-                        self.record(Outcome(status: response.status, error: nil, body: response.text))
+                        self.record(Outcome(status: response.status, error: nil, body: response.text, path: path))
                         if response.header("connection")?.lowercased() == "close" {
                             connection = nil
                         }
                     } catch {
                         connection = nil
-                        self.record(Outcome(status: nil, error: "\(error)", body: ""))
+                        self.record(Outcome(status: nil, error: "\(error)", body: "", path: path))
                     }
                 }
             }

@@ -16,6 +16,8 @@ final class GatewayOptionsTests: XCTestCase {
         XCTAssertEqual(configuration.adminPort, 8081)
         XCTAssertEqual(configuration.workers, 8, "4 per core")
         XCTAssertEqual(configuration.queueLimit, 1024)
+        XCTAssertEqual(configuration.workerPipelineDepth, 2)
+        XCTAssertEqual(configuration.eventLoops, 2, "one per core")
         XCTAssertEqual(configuration.requestTimeout, 30)
         XCTAssertEqual(configuration.workerPath, "/opt/rookery/bin/worker")
         XCTAssertNil(configuration.databaseURL)
@@ -35,6 +37,8 @@ final class GatewayOptionsTests: XCTestCase {
             try self.resolve([], environment: ["TRUSTED_PROXIES": "10.0.0.1, 10.0.0.2"]).limits.trustedProxies,
             ["10.0.0.1", "10.0.0.2"]
         )
+        XCTAssertEqual(try self.resolve([], environment: ["WORKER_PIPELINE_DEPTH": "1"]).workerPipelineDepth, 1)
+        XCTAssertEqual(try self.resolve(["--event-loops", "1"], environment: ["EVENT_LOOPS": "3"]).eventLoops, 1)
     }
 
     func testInvalidValuesAreOneClearError() {
@@ -44,6 +48,9 @@ final class GatewayOptionsTests: XCTestCase {
             (["--log-format", "xml"], "invalid --log-format"),
             (["--request-timeout", "0"], "invalid --request-timeout"),
             (["--max-headers", "500"], "invalid --max-headers"),
+            (["--worker-pipeline-depth", "0"], "invalid --worker-pipeline-depth"),
+            (["--worker-pipeline-depth", "17"], "invalid --worker-pipeline-depth"),
+            (["--event-loops", "0"], "invalid --event-loops"),
             (["--port", "8080", "--admin-port", "8080"], "must differ"),
         ] {
             XCTAssertThrowsError(try self.resolve(arguments), "\(arguments)") { error in
