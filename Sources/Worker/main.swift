@@ -1,5 +1,6 @@
 import CRookerySystem
-import Foundation
+import FoundationEssentials
+import Glibc
 import Logging
 
 // The worker is started by the gateway, never by hand: `worker` serves requests on the
@@ -34,8 +35,6 @@ case "migrate":
 case "fuzz":
     exit(FuzzTargets.run(arguments: Array(CommandLine.arguments.dropFirst(2)), logger: logger))
 default:
-    FileHandle.standardError.write(
-        Data("worker: unknown command \"\(command)\" (expected serve, migrate or fuzz)\n".utf8)
-    )
+    WorkerLogHandler.writeToStandardError("worker: unknown command \"\(command)\" (expected serve, migrate or fuzz)\n")
     exit(64)
 }

@@ -1,4 +1,4 @@
-import Foundation
+import FoundationEssentials
 
 /// Base64url without padding (RFC 4648 §5, as JWS uses it), strict in both directions.
 ///
@@ -7,10 +7,16 @@ import Foundation
 /// different strings can never carry the same signature.
 enum Base64URL {
     static func encode<Bytes: Sequence>(_ bytes: Bytes) -> String where Bytes.Element == UInt8 {
-        var text = Data(bytes).base64EncodedString()
-        text = text.replacingOccurrences(of: "+", with: "-").replacingOccurrences(of: "/", with: "_")
-        while text.hasSuffix("=") {
-            text.removeLast()
+        let standard = Data(bytes).base64EncodedString()
+        var text = ""
+        text.reserveCapacity(standard.utf8.count)
+        for character in standard.unicodeScalars {
+            switch character {
+            case "+": text.unicodeScalars.append("-")
+            case "/": text.unicodeScalars.append("_")
+            case "=": continue
+            default: text.unicodeScalars.append(character)
+            }
         }
         return text
     }

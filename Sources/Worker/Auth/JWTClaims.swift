@@ -1,4 +1,4 @@
-import Foundation
+import FoundationEssentials
 
 /// The claims Rookery issues and requires.
 ///

@@ -1,5 +1,5 @@
 import COpenSSL
-import Foundation
+import FoundationEssentials
 
 /// Issues and verifies HS256 JSON Web Tokens with OpenSSL's HMAC.
 ///

@@ -1,4 +1,5 @@
-import Foundation
+import FoundationEssentials
+import Glibc
 
 /// The `Date` header value (RFC 9110 IMF-fixdate), formatted at most once per second.
 ///

@@ -1,4 +1,4 @@
-import Foundation
+import FoundationEssentials
 
 /// Creates the application database on first start, so a fresh PostgreSQL needs no
 /// manual setup.

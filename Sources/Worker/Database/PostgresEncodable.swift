@@ -1,4 +1,4 @@
-import Foundation
+import FoundationEssentials
 
 /// A Swift value that can be bound as a text-format query parameter.
 ///

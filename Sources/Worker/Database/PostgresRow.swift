@@ -1,4 +1,4 @@
-import Foundation
+import FoundationEssentials
 
 /// One result row. The typed getters throw a `DatabaseError` of kind `.other` on a NULL
 /// where a value is required, a column index out of range or text that does not parse,

@@ -1,4 +1,4 @@
-import Foundation
+import FoundationEssentials
 
 /// Converts between `Date` and PostgreSQL timestamp text without `DateFormatter`, so the
 /// result depends on neither the process locale nor the time zone.

@@ -1,5 +1,6 @@
 import CRookerySystem
-import Foundation
+import FoundationEssentials
+import Glibc
 import Logging
 import NIOCore
 import Protocol

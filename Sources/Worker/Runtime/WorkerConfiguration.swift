@@ -1,4 +1,4 @@
-import Foundation
+import FoundationEssentials
 
 /// The worker's settings. The gateway passes them through the environment when it spawns
 /// the worker; the names are documented in docs/protocol.md.

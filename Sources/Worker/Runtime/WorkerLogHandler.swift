@@ -1,4 +1,5 @@
-import Foundation
+import FoundationEssentials
+import Glibc
 import Logging
 
 /// Writes one line per log event to standard error, as text or as JSON, so the gateway's
@@ -31,7 +32,26 @@ struct WorkerLogHandler: LogHandler {
             message: "\(event.message)",
             metadata: merged
         )
-        FileHandle.standardError.write(Data(line.utf8))
+        Self.writeToStandardError(line)
+    }
+
+    /// One `write(2)` per line (retrying short writes), so lines of different processes on
+    /// the same stderr never interleave within a line.
+    static func writeToStandardError(_ line: String) {
+        var line = line
+        line.withUTF8 { bytes in
+            var offset = 0
+            while offset < bytes.count {
+                let written = write(2, bytes.baseAddress.map { $0 + offset }, bytes.count - offset)
+                if written > 0 {
+                    offset += written
+                } else if written < 0 && errno == EINTR {
+                    continue
+                } else {
+                    return
+                }
+            }
+        }
     }
 }
 
@@ -40,7 +60,7 @@ enum LogLine {
     static func render(json: Bool, level: Logger.Level, label: String, message: String, metadata: Logger.Metadata)
         -> String
     {
-        let time = Timestamp.format(Date())
+        let time = PostgresTimestamp.format(Date())
         if json {
             var writer = JSONWriter()
             writer.beginObject()

@@ -46,9 +46,9 @@ enum ArticleJSON {
         }
         json.endArray()
         json.key("createdAt")
-        json.string(Timestamp.format(article.createdAt))
+        json.string(PostgresTimestamp.format(article.createdAt))
         json.key("updatedAt")
-        json.string(Timestamp.format(article.updatedAt))
+        json.string(PostgresTimestamp.format(article.updatedAt))
         json.key("favorited")
         json.bool(article.favorited)
         json.key("favoritesCount")

@@ -1,4 +1,4 @@
-import Foundation
+import FoundationEssentials
 
 /// One article as the viewer sees it, decoded from the column layout of `ArticleSQL.columns`.
 struct ArticleRecord: Equatable {

@@ -1,4 +1,4 @@
-import Foundation
+import FoundationEssentials
 
 /// A validated new article: trimmed title and description, normalized tags.
 struct ArticleDraft: Equatable {
@@ -85,7 +85,7 @@ enum ArticleValidator {
         var seen: Set<String> = []
         var problems: [String] = []
         for value in values {
-            let tag = value.trimmingCharacters(in: .whitespacesAndNewlines)
+            let tag = value.trimmingWhitespace()
             if tag.isEmpty {
                 problems.append("can't contain a blank tag")
             } else if tag.count > self.maxTagLength {

@@ -1,4 +1,4 @@
-import Foundation
+import FoundationEssentials
 
 /// Turns article titles into URL slugs: `"How to train your Dragon!"` → `how-to-train-your-dragon`.
 ///
@@ -43,15 +43,15 @@ enum SlugGenerator {
         var slug = ""
         slug.reserveCapacity(min(title.utf8.count, self.maxLength))
         var pendingDash = false
-        for scalar in title.decomposedStringWithCanonicalMapping.unicodeScalars {
-            if let spelled = self.asciiSpelling(of: scalar) {
+        for scalar in title.unicodeScalars {
+            if let spelled = self.asciiSpelling(of: scalar) ?? self.baseLetter(of: scalar) {
                 if pendingDash && !slug.isEmpty {
                     slug.append("-")
                 }
                 pendingDash = false
                 slug.append(spelled)
             } else if scalar.properties.generalCategory == .nonspacingMark {
-                // A combining accent left over from decomposition: part of the previous letter.
+                // A combining accent: part of the previous letter.
                 continue
             } else {
                 pendingDash = true
@@ -90,7 +90,22 @@ enum SlugGenerator {
         }
     }
 
-    /// Latin letters that canonical decomposition does not reduce to an ASCII base letter.
+    /// The ASCII base letter of an accented Latin letter ("é" → "e", "Ŵ" → "w"), read from its
+    /// Unicode name (`LATIN SMALL LETTER E WITH ACUTE`): what canonical decomposition gives for
+    /// these letters, without Foundation (the worker stays off it to stay small).
+    private static func baseLetter(of scalar: Unicode.Scalar) -> String? {
+        guard scalar.value >= 0xC0, let name = scalar.properties.name else { return nil }
+        for prefix in ["LATIN SMALL LETTER ", "LATIN CAPITAL LETTER "] where name.hasPrefix(prefix) {
+            let rest = name.dropFirst(prefix.count)
+            guard let letter = rest.first, letter.isASCII, letter.isLetter, rest.dropFirst().hasPrefix(" WITH ") else {
+                return nil
+            }
+            return letter.lowercased()
+        }
+        return nil
+    }
+
+    /// Latin letters that are not a base letter with marks, spelled out in ASCII.
     private static let transliterations: [Unicode.Scalar: String] = [
         "ß": "ss", "ẞ": "ss", "æ": "ae", "Æ": "ae", "œ": "oe", "Œ": "oe", "ø": "o", "Ø": "o",
         "đ": "d", "Đ": "d", "ð": "d", "Ð": "d", "ł": "l", "Ł": "l", "þ": "th", "Þ": "th",

@@ -1,4 +1,4 @@
-import Foundation
+import FoundationEssentials
 
 /// Checks shared by article and comment fields. Each returns the value to store, or `nil`
 /// after adding the field's message to `errors`.
@@ -13,7 +13,7 @@ enum TextRules {
         maxCharacters: Int,
         errors: inout [String: [String]]
     ) -> String? {
-        let trimmed = value?.trimmingCharacters(in: .whitespacesAndNewlines) ?? ""
+        let trimmed = value?.trimmingWhitespace() ?? ""
         if trimmed.isEmpty {
             errors[field] = [self.blank]
             return nil
@@ -31,7 +31,7 @@ enum TextRules {
 
     /// Free text (article or comment body): required, not blank, at most `maxBytes` of UTF-8, stored as sent.
     static func text(_ value: String?, field: String, maxBytes: Int, errors: inout [String: [String]]) -> String? {
-        guard let value, !value.trimmingCharacters(in: .whitespacesAndNewlines).isEmpty else {
+        guard let value, !value.trimmingWhitespace().isEmpty else {
             errors[field] = [self.blank]
             return nil
         }

@@ -1,4 +1,4 @@
-import Foundation
+import FoundationEssentials
 
 /// One comment as the viewer sees it, decoded from the column layout of `CommentSQL`.
 struct CommentRecord: Equatable {
@@ -70,9 +70,9 @@ enum CommentJSON {
         // Ids are bigint; `Int` is 64 bits on every platform we build for.
         json.int(Int(truncatingIfNeeded: comment.id))
         json.key("createdAt")
-        json.string(Timestamp.format(comment.createdAt))
+        json.string(PostgresTimestamp.format(comment.createdAt))
         json.key("updatedAt")
-        json.string(Timestamp.format(comment.updatedAt))
+        json.string(PostgresTimestamp.format(comment.updatedAt))
         json.key("body")
         json.string(comment.body)
         json.key("author")

@@ -1,4 +1,4 @@
-import Foundation
+import FoundationEssentials
 
 /// The rules for user fields, each returning the RealWorld error message or `nil` when valid.
 ///

@@ -63,7 +63,7 @@ final class ArticleJSONTests: XCTestCase {
         XCTAssertEqual(record.favoritesCount, 3)
         XCTAssertTrue(record.favorited)
         XCTAssertEqual(record.author, AuthorProfile(username: "jake", bio: nil, image: nil, following: false))
-        XCTAssertEqual(Timestamp.format(record.createdAt), "2016-02-18T03:22:56.637Z")
+        XCTAssertEqual(PostgresTimestamp.format(record.createdAt), "2016-02-18T03:22:56.637Z")
     }
 
     func testCommentShape() {

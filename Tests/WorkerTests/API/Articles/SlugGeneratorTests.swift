@@ -15,6 +15,11 @@ final class SlugGeneratorTests: XCTestCase {
         XCTAssertEqual(SlugGenerator.slug(for: "Straße Øl Łódź"), "strasse-ol-lodz")
         XCTAssertEqual(SlugGenerator.slug(for: "日本語 title"), "title")
         XCTAssertEqual(SlugGenerator.slug(for: "emoji 🐉 dragon"), "emoji-dragon")
+        // Precomposed and combining accents give the same slug; so do rarer Latin letters.
+        XCTAssertEqual(SlugGenerator.slug(for: "Ŵàłéś Ćžř"), "wales-czr")
+        XCTAssertEqual(SlugGenerator.slug(for: "Cafe\u{301} Ol\u{E9}"), "cafe-ole")
+        XCTAssertEqual(SlugGenerator.slug(for: "ǅemal ǈub"), "demal-lub", "digraphs keep their first letter")
+        XCTAssertEqual(SlugGenerator.slug(for: "Ελληνικά и кириллица"), "article")
     }
 
     func testEmptyResultFallsBackToArticle() {
