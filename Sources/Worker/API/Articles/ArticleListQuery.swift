@@ -2,10 +2,16 @@
 ///
 /// The statement returns the page with everything a list item shows (author, following,
 /// favorited, count, tags) plus the total number of matching articles in column 0. It always
-/// returns at least one row, which also carries the `ViewerCheck` in its last column: the count comes from a one-row CTE that the page is left-joined to,
-/// so an offset past the end still yields the total (with NULL article columns), which
-/// `count(*) OVER ()` on the page alone could not. The filter appears twice so that the page
-/// can walk `articles_newest_idx` with its `LIMIT` instead of sorting every match.
+/// returns at least one row, which also carries the `ViewerCheck` in its last column: the
+/// count comes from a one-row CTE that the page is left-joined to, so an offset past the end
+/// still yields the total (with NULL article columns), which `count(*) OVER ()` on the page
+/// alone could not.
+///
+/// The four lists of the read mix (no filter, `?tag=` alone, `?author=` alone, the feed) read
+/// their total from the counters that migration 3 maintains (docs/data-model.md) and take
+/// their page from one index range: `articles_newest_idx`, `article_tags_tag_newest_idx`,
+/// `articles_author_newest_idx`, or that index once per followee. Every other combination
+/// counts the matching articles and walks `articles_newest_idx` with the filter.
 ///
 /// Each filter combination is its own SQL text, built from fixed fragments with parameters
 /// numbered in order; each text is prepared once per worker and there are at most 8 + 1.
@@ -25,42 +31,25 @@ struct ArticleListQuery {
     init(filter: Filter, page: PageParameters, viewerID: Int64?) {
         // $1 viewer, $2 limit, $3 offset; filters follow.
         var parameters: [String?] = [viewerID.postgresText, page.limit.postgresText, page.offset.postgresText]
-        var conditions: [String] = []
-        if filter.followedByViewer {
-            conditions.append("a.author_id IN (SELECT f.followee_id FROM follows f WHERE f.follower_id = $1::bigint)")
+        func bind(_ value: String?) -> String? {
+            guard let value else { return nil }
+            parameters.append(value)
+            return "$\(parameters.count)"
         }
-        if let tag = filter.tag {
-            parameters.append(tag)
-            conditions.append(
-                "a.id IN (SELECT at.article_id FROM article_tags at WHERE at.tag_id = "
-                    + "(SELECT t.id FROM tags t WHERE t.name = $\(parameters.count)))"
-            )
-        }
-        if let author = filter.author {
-            parameters.append(author)
-            conditions.append(
-                "a.author_id = (SELECT ua.id FROM users ua WHERE lower(ua.username) = lower($\(parameters.count)))"
-            )
-        }
-        if let favoritedBy = filter.favoritedBy {
-            parameters.append(favoritedBy)
-            conditions.append(
-                "a.id IN (SELECT fv.article_id FROM favorites fv WHERE fv.user_id = "
-                    + "(SELECT uf.id FROM users uf WHERE lower(uf.username) = lower($\(parameters.count))))"
-            )
-        }
-        let whereClause = conditions.isEmpty ? "" : "WHERE " + conditions.joined(separator: " AND ")
+        let selection = Selection(
+            followedByViewer: filter.followedByViewer,
+            tag: bind(filter.tag),
+            author: bind(filter.author),
+            favoritedBy: bind(filter.favoritedBy)
+        )
         self.parameters = parameters
         self.sql = """
-            WITH total AS (SELECT count(*) AS n FROM articles a \(whereClause))
+            WITH total AS (\(selection.total))
             SELECT total.n, \(ArticleSQL.columns(viewer: "$1::bigint", body: "NULL::text")),
                 \(ViewerCheck.column(viewer: "$1::bigint"))
             FROM total
             LEFT JOIN LATERAL (
-                SELECT a.id, a.slug, a.author_id, a.title, a.description, a.favorites_count, a.created_at, a.updated_at
-                FROM articles a \(whereClause)
-                ORDER BY a.created_at DESC, a.id DESC
-                LIMIT $2::integer OFFSET $3::integer
+                \(selection.page)
             ) a ON true
             LEFT JOIN users u ON u.id = a.author_id
             ORDER BY a.created_at DESC, a.id DESC
@@ -82,4 +71,166 @@ struct ArticleListQuery {
         }
         return (articles, total)
     }
+}
+
+/// Which articles a list shows, and the SQL for their total (`total`, one row, column `n`) and
+/// for the page (`page`, the columns the outer `SELECT` reads from alias `a`). The filters are
+/// parameter placeholders (`$4`), never values.
+private enum Selection {
+    /// No filter: the sharded total, the newest ids from `articles_newest_idx`.
+    case everything
+    /// `?tag=` alone: the tag's maintained count, ids from `article_tags_tag_newest_idx`.
+    case tag(String)
+    /// `?author=` alone: the author's maintained count, the page from `articles_author_newest_idx`.
+    case author(String)
+    /// The feed alone: the followees' maintained counts; the newest `limit + offset` of each
+    /// followee, merged.
+    case feed
+    /// Any other combination: counts the articles that meet every condition.
+    case matching(conditions: [String])
+
+    init(followedByViewer: Bool, tag: String?, author: String?, favoritedBy: String?) {
+        switch (followedByViewer, tag, author, favoritedBy) {
+        case (false, nil, nil, nil):
+            self = .everything
+        case (false, let tag?, nil, nil):
+            self = .tag(tag)
+        case (false, nil, let author?, nil):
+            self = .author(author)
+        case (true, nil, nil, nil):
+            self = .feed
+        default:
+            var conditions: [String] = []
+            if followedByViewer {
+                conditions.append(
+                    "a.author_id IN (SELECT f.followee_id FROM follows f WHERE f.follower_id = $1::bigint)"
+                )
+            }
+            if let tag {
+                conditions.append(Self.hasTag(tag))
+            }
+            if let author {
+                conditions.append(Self.writtenBy(author))
+            }
+            if let favoritedBy {
+                conditions.append(
+                    "a.id IN (SELECT fv.article_id FROM favorites fv WHERE fv.user_id = "
+                        + "(SELECT uf.id FROM users uf WHERE lower(uf.username) = lower(\(favoritedBy))))"
+                )
+            }
+            self = .matching(conditions: conditions)
+        }
+    }
+
+    var total: String {
+        switch self {
+        case .everything:
+            return "SELECT sum(s.n)::bigint AS n FROM articles_count_shards s"
+        case .tag(let tag):
+            return "SELECT COALESCE((SELECT t.article_count + COALESCE((SELECT sum(d.delta) FROM tag_count_deltas d "
+                + "WHERE d.tag_id = t.id), 0) FROM tags t WHERE t.name = \(tag)), 0)::bigint AS n"
+        case .author(let author):
+            return "SELECT COALESCE((SELECT ua.article_count FROM users ua "
+                + "WHERE lower(ua.username) = lower(\(author))), 0) AS n"
+        case .feed:
+            return "SELECT COALESCE(sum(fu.article_count), 0)::bigint AS n FROM follows f "
+                + "JOIN users fu ON fu.id = f.followee_id WHERE f.follower_id = $1::bigint"
+        case .matching(let conditions):
+            return "SELECT count(*) AS n FROM articles a \(Self.whereClause(conditions))"
+        }
+    }
+
+    var page: String {
+        switch self {
+        case .everything:
+            return Self.articles(
+                idsInPageOrder: """
+                    SELECT x.id FROM articles x
+                    ORDER BY x.created_at DESC, x.id DESC
+                    \(Self.cachedPlanLimit)
+                    """
+            )
+        case .tag(let tag):
+            return Self.articles(
+                idsInPageOrder: """
+                    SELECT at.article_id FROM article_tags at
+                    WHERE at.tag_id = (SELECT t.id FROM tags t WHERE t.name = \(tag))
+                    ORDER BY at.article_created_at DESC, at.article_id DESC
+                    \(Self.cachedPlanLimit)
+                    """
+            )
+        case .author(let author):
+            return Self.newestMatching(Self.whereClause([Self.writtenBy(author)]))
+        case .feed:
+            return Self.newestOfFollowees
+        case .matching(let conditions):
+            return Self.newestMatching(Self.whereClause(conditions))
+        }
+    }
+
+    static let pageColumns =
+        "a.id, a.slug, a.author_id, a.title, a.description, a.favorites_count, a.created_at, a.updated_at"
+
+    static let limit = "LIMIT $2::integer OFFSET $3::integer"
+
+    /// `limit` behind sub-selects: the planner estimates them the same way in custom and generic
+    /// plans, so the plan cache keeps the generic plan and the statement is not planned anew
+    /// on every call.
+    static let cachedPlanLimit = "LIMIT (SELECT $2::integer) OFFSET (SELECT $3::integer)"
+
+    static func hasTag(_ tag: String) -> String {
+        "a.id IN (SELECT at.article_id FROM article_tags at WHERE at.tag_id = "
+            + "(SELECT t.id FROM tags t WHERE t.name = \(tag)))"
+    }
+
+    static func writtenBy(_ author: String) -> String {
+        "a.author_id = (SELECT ua.id FROM users ua WHERE lower(ua.username) = lower(\(author)))"
+    }
+
+    static func whereClause(_ conditions: [String]) -> String {
+        conditions.isEmpty ? "" : "WHERE " + conditions.joined(separator: " AND ")
+    }
+
+    /// The page's articles, fetched by primary key from the ids of the page (the outer
+    /// `ORDER BY` sorts them). The planner estimates `unnest` of a computed array at a fixed
+    /// size whatever the statistics say, which keeps the cached generic plan.
+    static func articles(idsInPageOrder: String) -> String {
+        """
+        SELECT \(pageColumns)
+            FROM unnest(ARRAY(
+                \(idsInPageOrder)
+            )) AS p(id)
+            JOIN articles a ON a.id = p.id
+        """
+    }
+
+    /// Walks the index that matches the conditions (or `articles_newest_idx`) newest first and
+    /// stops after the page.
+    static func newestMatching(_ whereClause: String) -> String {
+        """
+        SELECT \(pageColumns)
+            FROM articles a \(whereClause)
+            ORDER BY a.created_at DESC, a.id DESC
+            \(limit)
+        """
+    }
+
+    /// The newest `limit + offset` of the followees' articles are among the newest
+    /// `limit + offset` of each followee (`follows` has one row per followee, every article one
+    /// author), so each followee contributes a short range of `articles_author_newest_idx`.
+    static let newestOfFollowees = """
+        SELECT \(pageColumns)
+            FROM (
+                SELECT x.id FROM follows f
+                CROSS JOIN LATERAL (
+                    SELECT x.id, x.created_at FROM articles x WHERE x.author_id = f.followee_id
+                    ORDER BY x.created_at DESC, x.id DESC
+                    LIMIT $2::integer + $3::integer
+                ) x
+                WHERE f.follower_id = $1::bigint
+                ORDER BY x.created_at DESC, x.id DESC
+                \(limit)
+            ) p
+            JOIN articles a ON a.id = p.id
+        """
 }

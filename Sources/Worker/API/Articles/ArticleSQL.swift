@@ -5,9 +5,10 @@
 /// response comes back in the same round trip, and `ArticleRecord` decodes the same column
 /// layout (`columns`) everywhere.
 enum ArticleSQL {
-    /// The tags of article `a`, in the order the author gave them.
+    /// The tags of article `a`, in the order the author gave them: one range of
+    /// `article_tags_article_position_idx`, which carries each link's copy of the tag name.
     static let storedTags = """
-        ARRAY(SELECT t.name FROM article_tags at JOIN tags t ON t.id = at.tag_id \
+        ARRAY(SELECT at.tag_name FROM article_tags at \
         WHERE at.article_id = a.id ORDER BY at.position)
         """
 
