@@ -100,25 +100,13 @@ private enum Selection {
         case (true, nil, nil, nil):
             self = .feed
         default:
-            var conditions: [String] = []
-            if followedByViewer {
-                conditions.append(
-                    "a.author_id IN (SELECT f.followee_id FROM follows f WHERE f.follower_id = $1::bigint)"
-                )
-            }
-            if let tag {
-                conditions.append(Self.hasTag(tag))
-            }
-            if let author {
-                conditions.append(Self.writtenBy(author))
-            }
-            if let favoritedBy {
-                conditions.append(
-                    "a.id IN (SELECT fv.article_id FROM favorites fv WHERE fv.user_id = "
-                        + "(SELECT uf.id FROM users uf WHERE lower(uf.username) = lower(\(favoritedBy))))"
-                )
-            }
-            self = .matching(conditions: conditions)
+            let conditions = [
+                followedByViewer ? Self.byFollowedAuthor : nil,
+                tag.map(Self.hasTag),
+                author.map(Self.writtenBy),
+                favoritedBy.map(Self.favorited(by:)),
+            ]
+            self = .matching(conditions: conditions.compactMap { $0 })
         }
     }
 
@@ -178,6 +166,9 @@ private enum Selection {
     /// on every call.
     static let cachedPlanLimit = "LIMIT (SELECT $2::integer) OFFSET (SELECT $3::integer)"
 
+    static let byFollowedAuthor =
+        "a.author_id IN (SELECT f.followee_id FROM follows f WHERE f.follower_id = $1::bigint)"
+
     static func hasTag(_ tag: String) -> String {
         "a.id IN (SELECT at.article_id FROM article_tags at WHERE at.tag_id = "
             + "(SELECT t.id FROM tags t WHERE t.name = \(tag)))"
@@ -185,6 +176,11 @@ private enum Selection {
 
     static func writtenBy(_ author: String) -> String {
         "a.author_id = (SELECT ua.id FROM users ua WHERE lower(ua.username) = lower(\(author)))"
+    }
+
+    static func favorited(by username: String) -> String {
+        "a.id IN (SELECT fv.article_id FROM favorites fv WHERE fv.user_id = "
+            + "(SELECT uf.id FROM users uf WHERE lower(uf.username) = lower(\(username))))"
     }
 
     static func whereClause(_ conditions: [String]) -> String {
