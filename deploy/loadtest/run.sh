@@ -9,8 +9,9 @@
 # API (its scrypt hash becomes every seeded user's password), runs seed.sql, logs in as a
 # seeded user, warms up, runs each scenario with wrk for DURATION seconds, and prints:
 # scenario, req/s, p50, p99, errors (HTTP status > 399 + socket errors), and the resident
-# memory of the gateway and of its workers (sum and largest) read from /proc right after
-# the scenario. On exit, also on Ctrl-C or an error, it stops the gateway it started (which
+# memory of the gateway and of its workers (sum and largest) read from /proc once the
+# workers are idle again after the scenario, and the requests the workers have answered so
+# far (run the same scenario twice to see whether memory grows). On exit, also on Ctrl-C or an error, it stops the gateway it started (which
 # stops its workers and PostgreSQL) and deletes the temp dir (KEEP=1 keeps it).
 #
 # Env: DURATION (10) WARMUP (3) CONNECTIONS (32) THREADS (1) WORKERS (gateway default)
@@ -98,6 +99,26 @@ memory() {  # "gateway MiB | workers sum MiB (max MiB)"
   awk -v g="$gateway" -v s="$sum" -v m="$max" 'BEGIN { printf "%.1f | %.1f (max %.1f)", g/1024, s/1024, m/1024 }'
 }
 
+# Requests still queued or running when wrk stops (a registration's scrypt holds 32 MiB while
+# it runs) would show as memory; wait (at most 15 s) until every worker is idle again.
+wait_until_idle() {
+  local i
+  for i in $(seq 1 150); do
+    curl -s "http://127.0.0.1:$ADMIN_PORT/status" | python3 -c '
+import json, sys
+status = json.load(sys.stdin)
+busy = [w for w in status["workers"] if w["state"] != "idle"]
+sys.exit(0 if not busy and status["queue"]["depth"] == 0 else 1)' 2>/dev/null && return 0
+    sleep 0.1
+  done
+  log "workers still busy 15 s after the scenario; memory read anyway"
+}
+served() {  # requests answered by the current workers so far
+  curl -s "http://127.0.0.1:$ADMIN_PORT/status" | python3 -c '
+import json, sys
+print(sum(w["requests"] for w in json.load(sys.stdin)["workers"]))' 2>/dev/null || echo "?"
+}
+
 WORKER_COUNT=$(worker_pids | wc -l)
 ROWS=""
 for scenario in $SCENARIOS; do
@@ -107,14 +128,15 @@ for scenario in $SCENARIOS; do
   wrk -t"$THREADS" -c"$CONNECTIONS" -d"${WARMUP}s" -s "$script" "$BASE" >/dev/null
   wrk -t"$THREADS" -c"$CONNECTIONS" -d"${DURATION}s" --latency -s "$script" "$BASE" >"$RUN/$scenario.wrk"
   line="$(grep '^RESULT ' "$RUN/$scenario.wrk")"
-  ROWS+="$(python3 - "$scenario" "$line" "$(memory)" <<'PY'
+  wait_until_idle
+  ROWS+="$(python3 - "$scenario" "$line" "$(memory)" "$(served)" <<'PY'
 import sys
-name, line, memory = sys.argv[1:]
+name, line, memory, served = sys.argv[1:]
 r = dict(kv.split("=") for kv in line.split()[1:])
 rps = int(r["requests"]) / (int(r["duration_us"]) / 1e6)
 ms = lambda us: f"{int(us) / 1000:.1f} ms"
 errors = int(r["status_errors"]) + int(r["socket_errors"])
-print(f"| {name} | {rps:,.0f} | {ms(r['p50_us'])} | {ms(r['p99_us'])} | {errors} | {memory} |")
+print(f"| {name} | {rps:,.0f} | {ms(r['p50_us'])} | {ms(r['p99_us'])} | {errors} | {memory} | {served} |")
 PY
 )"$'\n'
 done
@@ -122,6 +144,6 @@ done
 echo
 echo "Rookery load test: $(nproc) cores, $WORKER_COUNT workers, wrk -t$THREADS -c$CONNECTIONS, ${DURATION}s per scenario, $(date -u +%Y-%m-%d)"
 echo
-echo "| scenario | req/s | p50 | p99 | errors | gateway RSS MiB | workers RSS MiB |"
-echo "|---|---:|---:|---:|---:|---:|---:|"
+echo "| scenario | req/s | p50 | p99 | errors | gateway RSS MiB | workers RSS MiB | served so far |"
+echo "|---|---:|---:|---:|---:|---:|---:|---:|"
 printf '%s' "$ROWS"

@@ -10,6 +10,8 @@ import FoundationEssentials
 /// before the payload is even parsed, `exp` is required, and `sub` must be a positive user id.
 struct JWTSigner {
     private let secret: [UInt8]
+    /// Tokens already found authentic (see `VerifiedTokenCache`).
+    private let verified = VerifiedTokenCache()
     /// Lifetime of issued tokens, in seconds.
     let timeToLive: Int64
     /// Tolerated clock difference for `iat` and `nbf`.
@@ -37,6 +39,9 @@ struct JWTSigner {
     /// The claims of a valid token; throws `JWTError` for anything else.
     func verify(_ token: String, now: Date = Date()) throws -> JWTClaims {
         guard token.utf8.count <= Self.maxTokenLength else { throw JWTError.malformed }
+        if let payload = self.verified.payload(for: token) {
+            return try Self.check(payload, now: now)
+        }
         let parts = token.split(separator: ".", omittingEmptySubsequences: false)
         guard parts.count == 3,
             let headerBytes = Base64URL.decode(parts[0]),
@@ -61,7 +66,9 @@ struct JWTSigner {
         guard let payload = try? JSONCoding.decoder.decode(JWTPayload.self, from: Data(payloadBytes)) else {
             throw JWTError.invalidClaims
         }
-        return try Self.check(payload, now: now)
+        let claims = try Self.check(payload, now: now)
+        self.verified.remember(payload, for: token)
+        return claims
     }
 
     /// Time and subject checks on an authentic payload.

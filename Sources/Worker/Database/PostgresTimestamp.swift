@@ -22,6 +22,17 @@ enum PostgresTimestamp {
         let minute = millisecondOfDay / 60_000 % 60
         let second = millisecondOfDay / 1000 % 60
         let millisecond = millisecondOfDay % 1000
+        if (1...9999).contains(year) {
+            return self.formatCommonEra(
+                year: year,
+                month: month,
+                day: day,
+                hour: hour,
+                minute: minute,
+                second: second,
+                millisecond: millisecond
+            )
+        }
         // Year 0 is 1 BC in PostgreSQL's calendar, as in ISO 8601's proleptic one.
         let isBC = year <= 0
         let text =
@@ -193,6 +204,49 @@ enum PostgresTimestamp {
 
     private static func pow10(_ exponent: Int) -> Int64 {
         (0..<exponent).reduce(1) { value, _ in value * 10 }
+    }
+
+    /// The common case, years 1–9999, built in one fixed-size byte buffer (this runs twice
+    /// per article in every list).
+    private static func formatCommonEra(
+        year: Int64,
+        month: Int64,
+        day: Int64,
+        hour: Int64,
+        minute: Int64,
+        second: Int64,
+        millisecond: Int64
+    ) -> String {
+        String(unsafeUninitializedCapacity: 24) { buffer in
+            var index = 0
+            func put(_ value: Int64, _ width: Int) {
+                var remaining = value
+                for position in stride(from: index + width - 1, through: index, by: -1) {
+                    buffer[position] = UInt8(ascii: "0") + UInt8(remaining % 10)
+                    remaining /= 10
+                }
+                index += width
+            }
+            func put(_ character: Unicode.Scalar) {
+                buffer[index] = UInt8(ascii: character)
+                index += 1
+            }
+            put(year, 4)
+            put("-")
+            put(month, 2)
+            put("-")
+            put(day, 2)
+            put("T")
+            put(hour, 2)
+            put(":")
+            put(minute, 2)
+            put(":")
+            put(second, 2)
+            put(".")
+            put(millisecond, 3)
+            put("Z")
+            return index
+        }
     }
 
     private static func pad(_ value: Int64, _ width: Int) -> String {

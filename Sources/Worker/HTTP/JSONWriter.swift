@@ -76,8 +76,26 @@ struct JSONWriter {
         self.needsComma[depth] = true
     }
 
+    /// Whether `value` has no quote, backslash or control character (a plain loop over the
+    /// contiguous UTF-8: the generic `contains(where:)` showed up in profiles).
+    private static func needsNoEscape(_ value: String) -> Bool {
+        var value = value
+        return value.withUTF8 { buffer in
+            for byte in buffer where byte < 0x20 || byte == UInt8(ascii: "\"") || byte == UInt8(ascii: "\\") {
+                return false
+            }
+            return true
+        }
+    }
+
     private mutating func appendQuoted(_ value: String) {
         self.bytes.append(UInt8(ascii: "\""))
+        // Most strings need no escape: copy them in one go.
+        if Self.needsNoEscape(value) {
+            self.bytes.append(contentsOf: value.utf8)
+            self.bytes.append(UInt8(ascii: "\""))
+            return
+        }
         for byte in value.utf8 {
             switch byte {
             case UInt8(ascii: "\""):

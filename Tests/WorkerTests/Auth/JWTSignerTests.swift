@@ -48,6 +48,34 @@ final class JWTSignerTests: XCTestCase {
         assertRejected(token, .expired, at: now.addingTimeInterval(1_000_000))
     }
 
+    func testACachedTokenStillExpiresAndForgeriesNeverHitTheCache() throws {
+        let signer = self.signer  // one signer, one cache
+        let token = try signer.sign(userID: 7, now: now)
+        XCTAssertEqual(try signer.verify(token, now: now).userID, 7)
+        XCTAssertEqual(try signer.verify(token, now: now.addingTimeInterval(10)).userID, 7, "from the cache")
+        XCTAssertThrowsError(try signer.verify(token, now: now.addingTimeInterval(86_400))) { error in
+            XCTAssertEqual(error as? JWTError, .expired, "the time checks run on a cached token too")
+        }
+        var forged = Array(token.utf8)
+        forged[forged.count - 2] = forged[forged.count - 2] == UInt8(ascii: "A") ? UInt8(ascii: "B") : UInt8(ascii: "A")
+        XCTAssertThrowsError(try signer.verify(String(decoding: forged, as: UTF8.self), now: now)) { error in
+            XCTAssertEqual(error as? JWTError, .badSignature)
+        }
+        let other = try JWTSigner(secret: Array("another-secret".utf8), timeToLive: 60).sign(userID: 7, now: now)
+        XCTAssertThrowsError(try signer.verify(other, now: now))
+        XCTAssertThrowsError(try signer.verify(other, now: now), "a refused token is refused again")
+    }
+
+    func testTheCacheIsBounded() {
+        let cache = VerifiedTokenCache(capacity: 3)
+        for index in 0..<10 {
+            cache.remember(JWTPayload(sub: "1", exp: 1, iat: nil, nbf: nil), for: "token\(index)")
+            XCTAssertLessThanOrEqual(cache.count, 3)
+        }
+        XCTAssertNotNil(cache.payload(for: "token9"))
+        XCTAssertNil(cache.payload(for: "token0"))
+    }
+
     func testOtherSecretFails() throws {
         let token = try JWTSigner(secret: Array("another-secret".utf8), timeToLive: 60).sign(userID: 7, now: now)
         assertRejected(token, .badSignature)

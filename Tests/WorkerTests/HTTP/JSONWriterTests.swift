@@ -1,0 +1,32 @@
+import Foundation
+import XCTest
+
+@testable import Worker
+
+final class JSONWriterTests: XCTestCase {
+    private func quoted(_ value: String) -> String {
+        var json = JSONWriter()
+        json.string(value)
+        return String(decoding: json.bytes, as: UTF8.self)
+    }
+
+    func testPlainStringsAreCopiedAsIs() {
+        XCTAssertEqual(self.quoted("hello, wörld 🐉 / ok"), #""hello, wörld 🐉 / ok""#)
+        XCTAssertEqual(self.quoted(""), #""""#)
+    }
+
+    func testEscapesQuotesBackslashesAndControlCharacters() {
+        XCTAssertEqual(self.quoted("a\"b\\c"), #""a\"b\\c""#)
+        XCTAssertEqual(self.quoted("line\nbreak\r\ttab"), #""line\nbreak\r\ttab""#)
+        XCTAssertEqual(self.quoted("\u{0}\u{1}\u{1F}"), #""\u0000\u0001\u001f""#)
+    }
+
+    func testEveryStringRoundTripsThroughAJSONParser() throws {
+        let samples = ["plain", "quote \" inside", "back\\slash", "ctl \u{7} \u{1B}", "mixé \u{2028} ✓", "\u{7F}"]
+        for sample in samples {
+            let text = "[" + self.quoted(sample) + "]"
+            let parsed = try JSONSerialization.jsonObject(with: Data(text.utf8)) as? [String]
+            XCTAssertEqual(parsed, [sample], text)
+        }
+    }
+}
