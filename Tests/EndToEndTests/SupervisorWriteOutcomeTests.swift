@@ -71,6 +71,45 @@ final class SupervisorWriteOutcomeTests: SharedGatewayTestCase {
         XCTAssertEqual(try gateway.psql("SELECT count(*) FROM articles WHERE title = '\(title)'"), "1")
     }
 
+    func testAWorkerThatDiesWhileAskingIsReplacedByAnotherAsker() throws {
+        let gateway = try self.gateway()
+        let name = Unique.name("slowcommit")
+        let api = APIClient(gateway)
+        let result = ResponseBox()
+        let done = DispatchSemaphore(value: 0)
+        Thread.detachNewThread {
+            result.set(
+                Result {
+                    try api.send(
+                        "POST",
+                        "/api/users",
+                        json: ["user": ["username": name, "email": "\(name)@example.com", "password": "password123"]]
+                    )
+                }
+            )
+            done.signal()
+        }
+        XCTAssertTrue(ProcessFacts.wait(timeout: 20) { (try? self.sleepingBackends(gateway)) == 1 }, gateway.log)
+        let writer = try XCTUnwrap(self.busyWorkers(gateway).first, gateway.log)
+        kill(writer, SIGKILL)
+        // The question waits in PostgreSQL for the sleeping COMMIT; kill the worker asking too.
+        var asker: pid_t?
+        XCTAssertTrue(
+            ProcessFacts.wait(timeout: 10) {
+                asker = (try? self.busyWorkers(gateway))?.first { $0 != writer }
+                return asker != nil
+            },
+            gateway.log
+        )
+        kill(try XCTUnwrap(asker), SIGKILL)
+        XCTAssertEqual(done.wait(timeout: .now() + 30), .success, "no response\n\(gateway.log)")
+        let response = try XCTUnwrap(result.get()).get()
+        XCTAssertEqual(response.status, 201, response.text + "\n" + gateway.log)
+        XCTAssertEqual(response.object("user")?["username"] as? String, name)
+        XCTAssertTrue(gateway.log.contains("worker died while asking about a write, asking another one"), gateway.log)
+        XCTAssertEqual(try gateway.psql("SELECT count(*) FROM users WHERE username = '\(name)'"), "1")
+    }
+
     func testWriteThatHadNotCommittedGets502AndLeavesNothing() throws {
         let gateway = try self.gateway()
         let name = Unique.name("slowinsert")
@@ -140,6 +179,11 @@ final class SupervisorWriteOutcomeTests: SharedGatewayTestCase {
         }
         XCTAssertEqual(done.wait(timeout: .now() + 30), .success, "no response\n\(gateway.log)")
         return try XCTUnwrap(result.get()).get()
+    }
+
+    private func busyWorkers(_ gateway: TestGateway) throws -> [pid_t] {
+        let workers = try gateway.status()["workers"] as? [[String: Any]] ?? []
+        return workers.filter { $0["state"] as? String == "busy" }.compactMap { ($0["pid"] as? Int).map { pid_t($0) } }
     }
 
     private func sleepingBackends(_ gateway: TestGateway) throws -> Int {

@@ -218,6 +218,15 @@ extension WorkerPool {
         if mayTryAgain, request.isRetryable {
             self.logger.info("retrying request on another worker", metadata: ["request_id": .string(request.requestID)])
             self.queue.requeueAtFront(request)
+        } else if request.isAskingForOutcome, inFlight.responseHead == nil,
+            request.attempts <= Self.outcomeQuestions
+        {
+            // Asking is safe to repeat: a tombstone left by the dead asker reads as "not committed".
+            self.logger.info(
+                "worker died while asking about a write, asking another one",
+                metadata: ["request_id": .string(request.requestID)]
+            )
+            self.queue.requeueAtFront(request)
         } else if mayTryAgain, request.askForOutcome() {
             self.logger.info(
                 "worker died during a write, asking another worker whether it committed",
@@ -228,6 +237,10 @@ extension WorkerPool {
             request.respond(.gatewayError(.workerDied))
         }
     }
+
+    /// How many workers may die while answering "what became of this write?" before the
+    /// client gets 502 without an answer.
+    static var outcomeQuestions: Int { 3 }
 
     private func logOutcome(of request: ProxiedRequest, _ head: ResponseHead) {
         let message: Logger.Message
