@@ -196,9 +196,13 @@ extension WorkerPool {
             }
             if worker.inFlight == nil {
                 self.workerBecameIdle(worker)
-            } else if let limit = worker.requestLimit, worker.requestsServed >= limit {
-                // Busy without a break under pipelining: recycling cannot wait for idle.
-                self.startRecycle(worker)
+            } else {
+                if let limit = worker.requestLimit, worker.requestsServed >= limit {
+                    // Busy without a break under pipelining: recycling cannot wait for idle.
+                    self.startRecycle(worker)
+                }
+                // Room behind the new current request: a waiting request may follow it.
+                self.dispatch()
             }
         case .pong:
             break
