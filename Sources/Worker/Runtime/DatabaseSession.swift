@@ -63,7 +63,13 @@ final class DatabaseSession {
                 }
                 let results = try connection.pipeline([PipelineStatement("BEGIN"), PipelineStatement(sql, parameters)])
                 self.requestTransaction = .open
-                return results[1]
+                guard results.count == 2, let rows = results.last else {
+                    throw DatabaseError(
+                        kind: .other,
+                        message: "pipeline gave \(results.count) results for 2 statements"
+                    )
+                }
+                return rows
             } catch let error as DatabaseError {
                 self.recover(from: error, on: connection)
                 throw error
