@@ -18,7 +18,7 @@ final class SupervisorPipelineTests: XCTestCase {
         )
         let names = [Unique.name("slowinsert"), Unique.name("behind"), Unique.name("behind")]
         let api = APIClient(gateway)
-        let results = ResultsBox(count: names.count)
+        let results = LockedResults<Int>(count: names.count)
         let group = DispatchGroup()
         for (index, name) in names.enumerated() {
             group.enter()
@@ -28,7 +28,7 @@ final class SupervisorPipelineTests: XCTestCase {
                     "/api/users",
                     json: ["user": ["username": name, "email": "\(name)@example.com", "password": "password123"]]
                 )
-                results.set(index, response?.status ?? -1)
+                results.set(index, .success(response?.status ?? -1))
                 group.leave()
             }
             // The first one must reach the worker first; the others follow within the
@@ -45,7 +45,7 @@ final class SupervisorPipelineTests: XCTestCase {
         kill(pid, SIGKILL)
         XCTAssertEqual(group.wait(timeout: .now() + 60), .success, gateway.log)
 
-        let statuses = results.values
+        let statuses = results.all.map { (try? $0.get()) ?? -1 }
         // The one that was running had not committed: 502, and nothing stored.
         XCTAssertEqual(statuses[0], 502, gateway.log)
         // The two behind it had not started: they ran on the replacement.
@@ -82,23 +82,5 @@ final class SupervisorPipelineTests: XCTestCase {
 
     private func count(_ gateway: TestGateway, _ name: String) throws -> String {
         try gateway.psql("SELECT count(*) FROM users WHERE username = '\(name)'")
-    }
-}
-
-/// Statuses handed from client threads to the test.
-private final class ResultsBox: @unchecked Sendable {
-    private let lock = NSLock()
-    private var statuses: [Int]
-
-    init(count: Int) {
-        self.statuses = Array(repeating: 0, count: count)
-    }
-
-    func set(_ index: Int, _ status: Int) {
-        self.lock.withLock { self.statuses[index] = status }
-    }
-
-    var values: [Int] {
-        self.lock.withLock { self.statuses }
     }
 }

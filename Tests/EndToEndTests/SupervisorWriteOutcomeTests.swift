@@ -75,10 +75,11 @@ final class SupervisorWriteOutcomeTests: SharedGatewayTestCase {
         let gateway = try self.gateway()
         let name = Unique.name("slowcommit")
         let api = APIClient(gateway)
-        let result = ResponseBox()
+        let result = LockedResults<TestResponse>(count: 1)
         let done = DispatchSemaphore(value: 0)
         Thread.detachNewThread {
             result.set(
+                0,
                 Result {
                     try api.send(
                         "POST",
@@ -103,7 +104,7 @@ final class SupervisorWriteOutcomeTests: SharedGatewayTestCase {
         )
         kill(try XCTUnwrap(asker), SIGKILL)
         XCTAssertEqual(done.wait(timeout: .now() + 30), .success, "no response\n\(gateway.log)")
-        let response = try XCTUnwrap(result.get()).get()
+        let response = try result.all[0].get()
         XCTAssertEqual(response.status, 201, response.text + "\n" + gateway.log)
         XCTAssertEqual(response.object("user")?["username"] as? String, name)
         XCTAssertTrue(gateway.log.contains("worker died while asking about a write, asking another one"), gateway.log)
@@ -160,10 +161,10 @@ final class SupervisorWriteOutcomeTests: SharedGatewayTestCase {
         _ request: @escaping @Sendable (APIClient) throws -> TestResponse
     ) throws -> TestResponse {
         let api = APIClient(gateway)
-        let result = ResponseBox()
+        let result = LockedResults<TestResponse>(count: 1)
         let done = DispatchSemaphore(value: 0)
         Thread.detachNewThread {
-            result.set(Result { try request(api) })
+            result.set(0, Result { try request(api) })
             done.signal()
         }
         XCTAssertTrue(
@@ -178,7 +179,7 @@ final class SupervisorWriteOutcomeTests: SharedGatewayTestCase {
             kill(pid_t(pid), SIGKILL)
         }
         XCTAssertEqual(done.wait(timeout: .now() + 30), .success, "no response\n\(gateway.log)")
-        return try XCTUnwrap(result.get()).get()
+        return try result.all[0].get()
     }
 
     private func busyWorkers(_ gateway: TestGateway) throws -> [pid_t] {
@@ -188,19 +189,5 @@ final class SupervisorWriteOutcomeTests: SharedGatewayTestCase {
 
     private func sleepingBackends(_ gateway: TestGateway) throws -> Int {
         Int(try gateway.psql("SELECT count(*) FROM pg_stat_activity WHERE wait_event = 'PgSleep'")) ?? -1
-    }
-}
-
-/// A response handed from the client thread to the test.
-private final class ResponseBox: @unchecked Sendable {
-    private let lock = NSLock()
-    private var value: Result<TestResponse, any Error>?
-
-    func set(_ value: Result<TestResponse, any Error>) {
-        self.lock.withLock { self.value = value }
-    }
-
-    func get() -> Result<TestResponse, any Error>? {
-        self.lock.withLock { self.value }
     }
 }

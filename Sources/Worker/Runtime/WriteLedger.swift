@@ -31,7 +31,7 @@ struct WriteLedger {
         """
     static let claimSQL = "INSERT INTO request_outcomes (key) VALUES ($1) ON CONFLICT (key) DO NOTHING RETURNING key"
     static let lookupSQL = "SELECT status, route, content_type, body, user_id FROM request_outcomes WHERE key = $1"
-    static let pruneSQL = "DELETE FROM request_outcomes WHERE created_at < now() - interval '\(retention)'"
+    static let pruneSQL = "DELETE FROM request_outcomes WHERE created_at < now() - $1::interval"
 
     /// A recorded outcome, as stored.
     struct Recorded: Equatable {
@@ -100,6 +100,6 @@ struct WriteLedger {
 
     /// Deletes outcomes past `retention`.
     func prune() throws {
-        _ = try self.database.query(Self.pruneSQL)
+        _ = try self.database.query(Self.pruneSQL, [Self.retention])
     }
 }
