@@ -254,7 +254,8 @@ final class HTTPProxyHandler: ChannelInboundHandler, RemovableChannelHandler {
                 duration: .now() - startedAt,
                 client: self.clientAddress,
                 trace: trace
-            )
+            ),
+            on: context.eventLoop
         )
     }
 

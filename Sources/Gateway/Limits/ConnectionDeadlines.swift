@@ -24,13 +24,20 @@ final class ConnectionDeadlines {
     private let eventLoop: any EventLoop
     private let limits: ConnectionLimits
     private var phase = Phase.readingHead
+    /// When the current phase runs out; nil while waiting for the worker.
+    private var deadline: NIODeadline?
+    /// The one armed timer and when it fires. It is re-armed only when it fires early (the
+    /// phase moved on and its deadline is later) or when a new deadline is earlier, so a busy
+    /// keep-alive connection does not schedule and cancel timers on every request.
     private var timer: Scheduled<Void>?
+    private var timerFiresAt: NIODeadline?
     /// Called on the event loop when a deadline passes.
     var onExpiry: ((Expiry) -> Void)?
     /// Writes bytes below the HTTP codec and closes: for a 408 before any head was decoded.
     var sendRawAndClose: ((ByteBuffer) -> Void)?
     /// Whether any byte of the current head has arrived (else a timeout just closes).
     private(set) var headStarted = false
+    private var stopped = false
 
     init(eventLoop: any EventLoop, limits: ConnectionLimits) {
         self.eventLoop = eventLoop
@@ -65,33 +72,58 @@ final class ConnectionDeadlines {
     }
 
     func stop() {
+        self.stopped = true
+        self.deadline = nil
         self.timer?.cancel()
         self.timer = nil
+        self.timerFiresAt = nil
     }
 
     private func enter(_ phase: Phase) {
+        guard !self.stopped else { return }
         self.phase = phase
-        self.timer?.cancel()
-        self.timer = nil
-        let seconds: Double
-        let expiry: Expiry
-        switch phase {
-        case .idle:
-            seconds = self.limits.keepAliveTimeout
-            expiry = .closeQuietly
-        case .readingHead:
-            seconds = self.limits.headerTimeout
-            expiry = .requestTimeout
-        case .readingBody:
-            seconds = self.limits.bodyTimeout
-            expiry = .requestTimeout
-        case .waitingForResponse:
+        guard let seconds = self.timeout(of: phase) else {
+            self.deadline = nil
             return
         }
-        self.timer = self.eventLoop.scheduleTask(in: .milliseconds(Int64(seconds * 1000))) { [weak self] in
-            guard let self, self.phase == phase else { return }
-            self.timer = nil
-            self.onExpiry?(expiry)
+        let deadline = self.eventLoop.now + .milliseconds(Int64(seconds * 1000))
+        self.deadline = deadline
+        if let firesAt = self.timerFiresAt, firesAt <= deadline {
+            return  // fires first; it re-arms for this deadline then
         }
+        self.arm(at: deadline)
+    }
+
+    private func timeout(of phase: Phase) -> Double? {
+        switch phase {
+        case .idle: self.limits.keepAliveTimeout
+        case .readingHead: self.limits.headerTimeout
+        case .readingBody: self.limits.bodyTimeout
+        case .waitingForResponse: nil
+        }
+    }
+
+    private func expiry(of phase: Phase) -> Expiry {
+        phase == .idle ? .closeQuietly : .requestTimeout
+    }
+
+    private func arm(at time: NIODeadline) {
+        self.timer?.cancel()
+        self.timerFiresAt = time
+        self.timer = self.eventLoop.scheduleTask(deadline: time) { [weak self] in
+            self?.timerFired()
+        }
+    }
+
+    private func timerFired() {
+        self.timer = nil
+        self.timerFiresAt = nil
+        guard !self.stopped, let deadline = self.deadline else { return }
+        if deadline > self.eventLoop.now {
+            self.arm(at: deadline)
+            return
+        }
+        self.deadline = nil
+        self.onExpiry?(self.expiry(of: self.phase))
     }
 }

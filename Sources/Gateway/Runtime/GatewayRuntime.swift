@@ -55,7 +55,9 @@ final class GatewayRuntime: Sendable {
         let observer = RequestObserver(
             logger: logger,
             metrics: metrics,
-            slowRequestThreshold: .milliseconds(Int64(configuration.slowRequestThreshold * 1000))
+            slowRequestThreshold: .milliseconds(Int64(configuration.slowRequestThreshold * 1000)),
+            eventLoops: Array(group.makeIterator()),
+            jsonAccessLog: configuration.logFormat == .json
         )
         let connections = ConnectionRegistry()
         let (httpChannel, adminChannel) = try Self.bindListeners(
