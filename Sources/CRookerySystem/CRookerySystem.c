@@ -3,6 +3,7 @@
 #include <limits.h>
 #include <malloc.h>
 #include <sys/prctl.h>
+#include <sys/random.h>
 #include <unistd.h>
 
 int rookery_set_parent_death_signal(int signal) {
@@ -18,6 +19,10 @@ int rookery_return_large_blocks_to_system(size_t threshold) {
     int mapped = mallopt(M_MMAP_THRESHOLD, value);
     int trimmed = mallopt(M_TRIM_THRESHOLD, value);
     return (mapped == 1 && trimmed == 1) ? 0 : -1;
+}
+
+long rookery_random_bytes(void *buffer, size_t count) {
+    return (long)getrandom(buffer, count, 0);
 }
 
 /* Weak, so ordinary builds link without libFuzzer; fuzz builds (deploy/fuzz/run.sh) link it. */

@@ -20,6 +20,10 @@ int rookery_parent_pid(void);
 /// Returns 0 on success, -1 if glibc refused a setting.
 int rookery_return_large_blocks_to_system(size_t threshold);
 
+/// Fills `buffer` with `count` bytes from the kernel's CSPRNG (getrandom(2), which Swift's
+/// Glibc module does not export). Returns the number of bytes written, or -1 with errno set.
+long rookery_random_bytes(void *buffer, size_t count);
+
 /// A libFuzzer test callback: returns 0.
 typedef int (*rookery_fuzz_callback)(const uint8_t *data, size_t size);
 

@@ -1,3 +1,6 @@
+import CRookerySystem
+import NIOConcurrencyHelpers
+
 /// X-Request-Id handling: keep a client's id when it is sane, otherwise make one.
 enum RequestIDs {
     /// Longest client-supplied id kept.
@@ -19,16 +22,54 @@ enum RequestIDs {
         }
     }
 
-    /// A new random id: 32 lowercase hex digits.
+    /// A new random id: 32 lowercase hex digits (128 bits from the kernel's CSPRNG). Also the
+    /// write key of a request (`Rookery-Write-Key`), so it must never repeat.
     static func generate() -> String {
-        var generator = SystemRandomNumberGenerator()
-        let high = generator.next() as UInt64
-        let low = generator.next() as UInt64
-        return hex(high) + hex(low)
+        let (high, low) = self.randomness.withLockedValue { $0.next128() }
+        return String(unsafeUninitializedCapacity: 32) { text in
+            for index in 0..<16 {
+                text[index] = Self.hexDigit(high >> (60 - 4 * UInt64(index)))
+                text[16 + index] = Self.hexDigit(low >> (60 - 4 * UInt64(index)))
+            }
+            return 32
+        }
     }
 
-    private static func hex(_ value: UInt64) -> String {
-        let text = String(value, radix: 16)
-        return String(repeating: "0", count: 16 - text.count) + text
+    private static func hexDigit(_ value: UInt64) -> UInt8 {
+        let nibble = UInt8(truncatingIfNeeded: value & 0xf)
+        return nibble < 10 ? UInt8(ascii: "0") + nibble : UInt8(ascii: "a") + nibble - 10
+    }
+
+    /// Kernel randomness fetched 256 bytes at a time: one getrandom(2) per 16 ids instead of
+    /// two per id, on a path every request takes.
+    private static let randomness = NIOLockedValueBox(RandomPool())
+}
+
+/// Bytes from getrandom(2), handed out 16 at a time; refilled when used up.
+struct RandomPool {
+    private var words = [UInt64](repeating: 0, count: 32)
+    private var next = 32
+
+    mutating func next128() -> (UInt64, UInt64) {
+        if self.next + 2 > self.words.count {
+            self.refill()
+        }
+        defer { self.next += 2 }
+        return (self.words[self.next], self.words[self.next + 1])
+    }
+
+    private mutating func refill() {
+        let filled = self.words.withUnsafeMutableBytes { raw in
+            rookery_random_bytes(raw.baseAddress, raw.count)
+        }
+        if filled != self.words.count * 8 {
+            // getrandom(2) only falls short before the kernel's pool is seeded or on a signal;
+            // the standard library's generator (also getrandom, retrying) fills the gap.
+            var generator = SystemRandomNumberGenerator()
+            for index in self.words.indices {
+                self.words[index] = generator.next()
+            }
+        }
+        self.next = 0
     }
 }
