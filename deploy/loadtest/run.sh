@@ -36,9 +36,9 @@ command -v curl >/dev/null || { log "curl is missing"; exit 1; }
 
 if [ "${BUILD:-1}" = 1 ]; then
   log "building (release)"
-  (cd "$ROOT" && swift build -c release >&2)
+  (cd "$ROOT" && swift build -c release --static-swift-stdlib >&2)
 fi
-BIN="$(cd "$ROOT" && swift build -c release --show-bin-path)"
+BIN="$(cd "$ROOT" && swift build -c release --static-swift-stdlib --show-bin-path)"
 
 free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])'; }
 PORT="$(free_port)"

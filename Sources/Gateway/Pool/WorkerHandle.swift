@@ -45,6 +45,8 @@ final class WorkerHandle {
     /// Requests written to the worker's socket behind `inFlight`, in order; none has started
     /// (the worker runs one request at a time), so they can always go back to the queue.
     var pipelined: [InFlight] = []
+    /// Request frames were written to its socket this loop tick and wait for the pool's flush.
+    var flushPending = false
     var idleSince: NIODeadline
     /// When draining: a stop is already under way (SIGTERM sent, SIGKILL scheduled).
     var killScheduled: Scheduled<Void>?

@@ -102,7 +102,29 @@ extension WorkerPool {
             worker.pipelined.append(inFlight)
         }
         worker.state = .busy
-        channel.writeAndFlush(buffer, promise: nil)
+        self.send(buffer, to: worker, on: channel)
+    }
+
+    /// Writes request frames to a worker's socket and flushes once the loop has handled the
+    /// rest of this tick's I/O: requests handed to the same worker in one tick (pipelining)
+    /// leave in one `writev` and wake the worker once.
+    private func send(_ frames: ByteBuffer, to worker: WorkerHandle, on channel: any Channel) {
+        channel.write(frames, promise: nil)
+        guard !worker.flushPending else { return }
+        worker.flushPending = true
+        self.unflushedWorkers.append(worker)
+        if self.unflushedWorkers.count == 1 {
+            self.loop.execute { self.flushWorkers() }
+        }
+    }
+
+    private func flushWorkers() {
+        let workers = self.unflushedWorkers
+        self.unflushedWorkers.removeAll(keepingCapacity: true)
+        for worker in workers {
+            worker.flushPending = false
+            worker.channel?.flush()
+        }
     }
 
     /// The worker begins `inFlight` now: its deadline starts.

@@ -82,6 +82,8 @@ final class WorkerPool: @unchecked Sendable {
     var onRestart: (@Sendable (String) -> Void)?
     /// Called on the pool loop when the pool becomes ready for the first time and after each reload.
     var onEvent: (@Sendable (PoolEvent) -> Void)?
+    /// Workers with request frames written but not yet flushed; see `send(_:to:on:)`.
+    var unflushedWorkers: [WorkerHandle] = []
 
     init(loop: any EventLoop, configuration: Configuration, launcher: any WorkerLaunching, logger: Logger) {
         self.loop = loop
