@@ -19,7 +19,7 @@ struct GatewayConfiguration: Sendable {
     var slowRequestThreshold: Double
     var queueLimit: Int
     /// Requests one worker may hold at once (1: no pipelining); see `WorkerPool.Configuration`.
-    var workerPipelineDepth: Int = 2
+    var workerPipelineDepth: Int = GatewayConfiguration.defaultPipelineDepth
     /// NIO event loops for client connections and the worker pool.
     var eventLoops: Int = 2
     var maxBodySize: Int
@@ -38,10 +38,15 @@ struct GatewayConfiguration: Sendable {
     }
 
     /// Default worker count: workers block on the database, so more than one per core keeps
-    /// the cores busy. 4 per core measured best on the 2-core reference machine (docs/performance.md).
+    /// the cores busy. With pipelining (`defaultPipelineDepth`) 2 per core beat 4 per core on
+    /// every load-test scenario of the 2-core reference machine (docs/performance.md): fewer
+    /// processes means fewer context switches and PostgreSQL backends.
     static func defaultWorkerCount(cores: Int) -> Int {
-        min(max(cores, 1) * 4, 64)
+        min(max(cores, 1) * 2, 64)
     }
+
+    /// Default `--worker-pipeline-depth`: a busy worker may hold its current request and 3 more.
+    static let defaultPipelineDepth = 4
 
     /// Default event-loop count: one per core. On the 2-core reference machine 1 and 2 loops
     /// measured the same within the noise (docs/performance.md).
@@ -157,7 +162,7 @@ extension GatewayOptions {
                 self.workerPipelineDepth,
                 "WORKER_PIPELINE_DEPTH",
                 name: "worker-pipeline-depth",
-                default: 2,
+                default: GatewayConfiguration.defaultPipelineDepth,
                 range: 1...16
             ),
             eventLoops: try integer(

@@ -15,7 +15,7 @@ struct GatewayOptions: ParsableArguments {
     @Option(help: "HTTP port. (env: PORT, default: 8080)")
     var port: String?
 
-    @Option(help: "Number of worker processes. (env: WORKERS, default: 4 × CPU cores, at most 64)")
+    @Option(help: "Number of worker processes. (env: WORKERS, default: 2 × CPU cores, at most 64)")
     var workers: String?
 
     @Option(
@@ -83,7 +83,7 @@ struct GatewayOptions: ParsableArguments {
     @Option(
         name: .customLong("worker-pipeline-depth"),
         help:
-            "Requests the gateway may hand one worker at a time when every worker is busy: the one it runs plus this many minus one waiting behind it; 1 turns pipelining off. (env: WORKER_PIPELINE_DEPTH, default: 2)"
+            "Requests the gateway may hand one worker at a time when every worker is busy: the one it runs plus this many minus one waiting behind it; 1 turns pipelining off. (env: WORKER_PIPELINE_DEPTH, default: 4)"
     )
     var workerPipelineDepth: String?
 
