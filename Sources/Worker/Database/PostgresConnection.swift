@@ -18,6 +18,9 @@ final class PostgresConnection {
     private(set) var roundTrips = 0
     /// Wall time spent blocked in those calls since `resetStatistics()`.
     private(set) var busyNanoseconds: UInt64 = 0
+    /// Called right before every call that waits for the server (the worker sends the
+    /// answers it is holding back; see `WorkerLoop`).
+    var beforeRoundTrip: (() -> Void)?
 
     /// Connects with a libpq connection string (`key=value` pairs or a `postgresql://` URL).
     init(conninfo: String) throws {
@@ -84,6 +87,7 @@ final class PostgresConnection {
 
     /// Replaces the session with a new one (`PQreset`) and re-applies the session settings.
     func reconnect() throws {
+        beforeRoundTrip?()
         statementNames.removeAll()
         PQreset(connection)
         guard isConnected else {
@@ -162,6 +166,7 @@ final class PostgresConnection {
     }
 
     func timed<Result>(_ body: () -> Result) -> Result {
+        beforeRoundTrip?()
         let start = ContinuousClock.now
         defer {
             let elapsed = start.duration(to: .now).components

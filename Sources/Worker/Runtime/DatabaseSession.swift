@@ -26,6 +26,11 @@ final class DatabaseSession {
         case open
     }
 
+    /// Called right before anything waits for the server, including connecting.
+    var beforeRoundTrip: (() -> Void)? {
+        didSet { self.connection?.beforeRoundTrip = self.beforeRoundTrip }
+    }
+
     /// Minimum spacing between two reconnect attempts.
     static let reconnectInterval: Duration = .milliseconds(250)
 
@@ -200,7 +205,9 @@ final class DatabaseSession {
             )
         }
         do {
+            self.beforeRoundTrip?()
             let connection = try PostgresConnection(conninfo: self.conninfo)
+            connection.beforeRoundTrip = self.beforeRoundTrip
             self.connection = connection
             self.lastFailedAttempt = nil
             self.logger.debug("database connected")

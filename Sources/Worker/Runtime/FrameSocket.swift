@@ -7,11 +7,15 @@ import Protocol
 ///
 /// The worker serves one request at a time on one thread, so plain blocking `read`/`write`
 /// are the simplest correct choice: no event loop, no locks.
+///
+/// Output can be queued (`enqueue`) and sent later in one `send` (`flush`); the socket flushes
+/// by itself before it blocks to read, so queued bytes never wait for the gateway.
 final class FrameSocket {
     private let descriptor: Int32
     private var decoder = FrameDecoder<GatewayMessage>()
     private var inbound = ByteBufferAllocator().buffer(capacity: 64 * 1024)
     private var readChunk = [UInt8](repeating: 0, count: 64 * 1024)
+    private var outbound = ByteBufferAllocator().buffer(capacity: 16 * 1024)
 
     init(descriptor: Int32) {
         self.descriptor = descriptor
@@ -29,6 +33,7 @@ final class FrameSocket {
             } else if self.inbound.readerIndex > 64 * 1024 {
                 self.inbound.discardReadBytes()
             }
+            try self.flush()  // about to sleep in read: nothing queued may wait for that
             let count = self.readChunk.withUnsafeMutableBytes { raw in
                 Glibc.read(self.descriptor, raw.baseAddress, raw.count)
             }
@@ -47,21 +52,38 @@ final class FrameSocket {
         }
     }
 
-    /// Writes every byte of `buffer`, retrying short writes.
-    func write(_ buffer: ByteBuffer) throws {
-        var remaining = buffer
-        while remaining.readableBytes > 0 {
-            let written = remaining.withUnsafeReadableBytes { raw in
+    /// Bytes queued by `enqueue` and not yet sent.
+    var queuedBytes: Int { self.outbound.readableBytes }
+
+    /// Queues `buffer` behind any queued bytes; it leaves with the next `flush` or `write`.
+    func enqueue(_ buffer: ByteBuffer) {
+        var buffer = buffer
+        self.outbound.writeBuffer(&buffer)
+    }
+
+    /// Sends every queued byte. After a failed send the queue is dropped: the socket is
+    /// broken, and a later attempt must not repeat the bytes that did go out.
+    func flush() throws {
+        guard self.outbound.readableBytes > 0 else { return }
+        defer { self.outbound.clear() }
+        while self.outbound.readableBytes > 0 {
+            let written = self.outbound.withUnsafeReadableBytes { raw in
                 Glibc.send(self.descriptor, raw.baseAddress, raw.count, Int32(MSG_NOSIGNAL))
             }
             if written > 0 {
-                remaining.moveReaderIndex(forwardBy: written)
+                self.outbound.moveReaderIndex(forwardBy: written)
             } else if written < 0, errno == EINTR {
                 continue
             } else {
                 throw SystemError(operation: "write", errno: errno)
             }
         }
+    }
+
+    /// Writes every byte of `buffer` now, after anything queued.
+    func write(_ buffer: ByteBuffer) throws {
+        self.enqueue(buffer)
+        try self.flush()
     }
 }
 

@@ -29,7 +29,23 @@ final class WorkerLoop {
 
     /// Runs until the gateway closes the socket or sends drain. Only I/O errors on the socket
     /// end it early; nothing a request contains does.
+    ///
+    /// Answers are queued rather than sent one by one: when the gateway has pipelined several
+    /// requests, the answers of those that need no database leave together in one `send`. A
+    /// queued answer never waits on anything slow: the queue is sent before every database
+    /// round trip (`DatabaseSession.beforeRoundTrip`), before any request that is not
+    /// GET, HEAD or OPTIONS (writes may hash a password first), past `maxQueuedBytes`, and
+    /// before the socket blocks to read.
     func run() throws {
+        self.services.database.beforeRoundTrip = { [socket = self.socket, logger = self.logger] in
+            do {
+                try socket.flush()
+            } catch {
+                // The gateway is gone; the next read or write on the socket ends the loop.
+                logger.debug("sending queued answers failed", metadata: ["error": .string("\(error)")])
+            }
+        }
+        defer { self.services.database.beforeRoundTrip = nil }
         var hello = ByteBuffer()
         self.encoder.writeHello(
             WorkerHello(pid: getpid(), software: "rookery-worker \(RookeryVersion.string)"),
@@ -82,7 +98,13 @@ final class WorkerLoop {
         self.logger.debug("gateway closed the socket, exiting")
     }
 
+    /// Queued answers are sent once they add up to this many bytes.
+    static let maxQueuedBytes = 64 * 1024
+
     private func serve(_ head: RequestHead, body: ByteBuffer, requestID: UInt32) throws {
+        if !Self.mayRunBehindQueuedAnswers(method: head.method) {
+            try self.socket.flush()
+        }
         let response: HTTPResponse
         if self.pendingTooLarge {
             self.pendingTooLarge = false
@@ -110,7 +132,17 @@ final class WorkerLoop {
             self.encoder.writeResponseBody(response.body, requestID: requestID, into: &out)
         }
         self.encoder.writeResponseEnd(statistics, requestID: requestID, into: &out)
-        try self.socket.write(out)
+        self.socket.enqueue(out)
+        if self.socket.queuedBytes >= Self.maxQueuedBytes {
+            try self.socket.flush()
+        }
+    }
+
+    /// Reads (GET, HEAD, OPTIONS) do CPU work only until their first database round trip, which
+    /// sends the queue anyway; any other method may first spend tens of milliseconds hashing
+    /// a password, so the queue goes out before it starts.
+    static func mayRunBehindQueuedAnswers(method: String) -> Bool {
+        method == "GET" || method == "HEAD" || method == "OPTIONS"
     }
 
     /// Runs between requests, after the answer went out, so no client waits for it.
