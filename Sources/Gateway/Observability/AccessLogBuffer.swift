@@ -22,7 +22,7 @@ final class AccessLogBuffer: @unchecked Sendable {
 
     /// Adds one line (with `write`) and arranges for it to be written this tick.
     func append(_ write: (inout [UInt8]) -> Void) {
-        self.eventLoop.preconditionInEventLoop()
+        self.eventLoop.assertInEventLoop()
         write(&self.bytes)
         if self.bytes.count >= Self.flushThreshold {
             self.flush()

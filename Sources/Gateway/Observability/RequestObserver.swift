@@ -67,7 +67,7 @@ final class RequestObserver: Sendable {
     }
 
     /// The access-log fields of `request`, as `Logger` metadata.
-    private static func metadata(of request: CompletedRequest) -> Logger.Metadata {
+    static func metadata(of request: CompletedRequest) -> Logger.Metadata {
         var metadata: Logger.Metadata = [
             "request_id": .string(request.requestID),
             "method": .string(request.method),

@@ -92,6 +92,7 @@ final class WorkerLoop {
                 try self.socket.write(pong)
             case .drain:
                 self.logger.debug("drain requested, exiting")
+                try self.socket.flush()  // answers queued before the drain frame still go out
                 return
             }
         }

@@ -31,20 +31,8 @@ final class AccessLogLineTests: XCTestCase {
         if let gatewayPID {
             handler[metadataKey: "gateway_pid"] = .string(gatewayPID)
         }
-        var metadata: Logger.Metadata = [
-            "request_id": .string(request.requestID),
-            "method": .string(request.method),
-            "path": .string(String(request.pathWithoutQuery)),
-            "route": .string(request.trace.route),
-            "status": .stringConvertible(request.status),
-            "bytes": .stringConvertible(request.bytes),
-            "duration_ms": .string(RequestObserver.milliseconds(request.duration)),
-            "queue_wait_ms": .string(RequestObserver.milliseconds(request.trace.queueWait)),
-            "client": .string(request.client),
-        ]
-        if let pid = request.trace.workerPID {
-            metadata["worker_pid"] = .stringConvertible(pid)
-        }
+        // The fields the logger path gets: the same function the gateway uses without buffers.
+        let metadata = RequestObserver.metadata(of: request)
         let event = LogEvent(
             level: .info,
             message: "\(AccessLogLine.message)",
