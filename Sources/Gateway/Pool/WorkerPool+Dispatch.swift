@@ -119,8 +119,8 @@ extension WorkerPool {
     }
 
     private func flushWorkers() {
-        let workers = self.unflushedWorkers
-        self.unflushedWorkers.removeAll(keepingCapacity: true)
+        var workers: [WorkerHandle] = []
+        swap(&workers, &self.unflushedWorkers)
         for worker in workers {
             worker.flushPending = false
             worker.channel?.flush()

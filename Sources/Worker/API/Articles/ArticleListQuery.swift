@@ -31,10 +31,10 @@ struct ArticleListQuery {
     init(filter: Filter, page: PageParameters, viewerID: Int64?) {
         // $1 viewer, $2 limit, $3 offset; filters follow.
         var parameters: [String?] = [viewerID.postgresText, page.limit.postgresText, page.offset.postgresText]
-        func bind(_ value: String?) -> String? {
+        func bind(_ value: String?) -> Placeholder? {
             guard let value else { return nil }
             parameters.append(value)
-            return "$\(parameters.count)"
+            return Placeholder(number: parameters.count)
         }
         let selection = Selection(
             followedByViewer: filter.followedByViewer,
@@ -73,6 +73,13 @@ struct ArticleListQuery {
     }
 }
 
+/// A bound parameter's place in the SQL text (`$4`). Only `ArticleListQuery.init` makes them,
+/// after appending the value to the parameters, so a filter value can never reach the text.
+private struct Placeholder: CustomStringConvertible {
+    let number: Int
+    var description: String { "$\(self.number)" }
+}
+
 /// Which articles a list shows, and the SQL for their total (`total`, one row, column `n`) and
 /// for the page (`page`, the columns the outer `SELECT` reads from alias `a`). The filters are
 /// parameter placeholders (`$4`), never values.
@@ -80,16 +87,16 @@ private enum Selection {
     /// No filter: the sharded total, the newest ids from `articles_newest_idx`.
     case everything
     /// `?tag=` alone: the tag's maintained count, ids from `article_tags_tag_newest_idx`.
-    case tag(String)
+    case tag(Placeholder)
     /// `?author=` alone: the author's maintained count, the page from `articles_author_newest_idx`.
-    case author(String)
+    case author(Placeholder)
     /// The feed alone: the followees' maintained counts; the newest `limit + offset` of each
     /// followee, merged.
     case feed
     /// Any other combination: counts the articles that meet every condition.
     case matching(conditions: [String])
 
-    init(followedByViewer: Bool, tag: String?, author: String?, favoritedBy: String?) {
+    init(followedByViewer: Bool, tag: Placeholder?, author: Placeholder?, favoritedBy: Placeholder?) {
         switch (followedByViewer, tag, author, favoritedBy) {
         case (false, nil, nil, nil):
             self = .everything
@@ -169,16 +176,16 @@ private enum Selection {
     static let byFollowedAuthor =
         "a.author_id IN (SELECT f.followee_id FROM follows f WHERE f.follower_id = $1::bigint)"
 
-    static func hasTag(_ tag: String) -> String {
+    static func hasTag(_ tag: Placeholder) -> String {
         "a.id IN (SELECT at.article_id FROM article_tags at WHERE at.tag_id = "
             + "(SELECT t.id FROM tags t WHERE t.name = \(tag)))"
     }
 
-    static func writtenBy(_ author: String) -> String {
+    static func writtenBy(_ author: Placeholder) -> String {
         "a.author_id = (SELECT ua.id FROM users ua WHERE lower(ua.username) = lower(\(author)))"
     }
 
-    static func favorited(by username: String) -> String {
+    static func favorited(by username: Placeholder) -> String {
         "a.id IN (SELECT fv.article_id FROM favorites fv WHERE fv.user_id = "
             + "(SELECT uf.id FROM users uf WHERE lower(uf.username) = lower(\(username))))"
     }
