@@ -3,15 +3,20 @@ import NIOCore
 import NIOHTTP1
 import Protocol
 
-/// One client connection: gathers each request completely (head and body, within limits and
-/// deadlines), hands it to the pool, and writes the answer back.
+/// One client connection, the only handler behind NIO's HTTP request decoder: gathers each
+/// request completely (head and body, within limits and deadlines), hands it to the pool, and
+/// writes the answer back as bytes.
 ///
-/// Pipelined requests are answered in order because `HTTPServerPipelineHandler` in front of
-/// this handler holds the next request until the current response has ended. A worker only
-/// ever sees complete requests, so a slow client never occupies one.
-final class HTTPProxyHandler: ChannelInboundHandler, RemovableChannelHandler {
+/// Pipelined requests are answered in order, one at a time: parts that arrive while a request
+/// is with a worker wait in `queued` and are taken up once its answer is written. Reading from
+/// the socket pauses only while parts are queued, so a client that waits for each answer (as
+/// nearly all do) never has its reads switched off and on. More than `--max-pipelined`
+/// requests ahead of their answers close the connection. A worker only ever sees complete
+/// requests, so a slow client never occupies one.
+final class HTTPProxyHandler: ChannelDuplexHandler, RemovableChannelHandler {
     typealias InboundIn = HTTPServerRequestPart
-    typealias OutboundOut = HTTPServerResponsePart
+    typealias OutboundIn = ByteBuffer
+    typealias OutboundOut = ByteBuffer
 
     private enum State {
         case idle
@@ -19,24 +24,58 @@ final class HTTPProxyHandler: ChannelInboundHandler, RemovableChannelHandler {
         /// Refused before the body (rate limit): the body is skipped, then the error is sent
         /// and the connection stays usable.
         case discarding(HTTPRequestHead, GatewayError, NIODeadline)
-        /// An error was sent and the connection is closing; nothing more is read.
-        case rejected
+        /// The last answer was sent or is being sent and the connection closes; nothing more
+        /// is read.
+        case closing
         case waitingForResponse(HTTPRequestHead, NIODeadline)
     }
 
-    private let pool: WorkerPool
+    /// What arrived while a request was being answered.
+    private enum Queued {
+        case part(HTTPServerRequestPart)
+        /// The decoder gave up on the bytes after the queued parts: answered 400/431 in turn.
+        case malformed(HTTPParserError)
+    }
+
+    private let submit: (ProxiedRequest) -> Void
     private let settings: ProxySettings
     private let observer: RequestObserver
     private let deadlines: ConnectionDeadlines
     private var state = State.idle
+    private var queued = CircularBuffer<Queued>(initialCapacity: 4)
+    /// Request heads in `queued`; with the one being handled, the client's requests ahead of
+    /// their answers.
+    private var queuedHeads = 0
+    /// A `read` held back while parts are queued.
+    private var readPending = false
+    /// Set by `ChannelShouldQuiesceEvent`: the request in hand is answered with
+    /// `Connection: close`, nothing after it.
+    private var quiescing = false
+    /// The decoder failed; everything after is ignored.
+    private var inputFailed = false
+    private var draining = false
     private var peerAddress = ""
     private var clientAddress = ""
 
-    init(pool: WorkerPool, settings: ProxySettings, observer: RequestObserver, deadlines: ConnectionDeadlines) {
-        self.pool = pool
+    init(
+        settings: ProxySettings,
+        observer: RequestObserver,
+        deadlines: ConnectionDeadlines,
+        submit: @escaping (ProxiedRequest) -> Void
+    ) {
+        self.submit = submit
         self.settings = settings
         self.observer = observer
         self.deadlines = deadlines
+    }
+
+    convenience init(
+        pool: WorkerPool,
+        settings: ProxySettings,
+        observer: RequestObserver,
+        deadlines: ConnectionDeadlines
+    ) {
+        self.init(settings: settings, observer: observer, deadlines: deadlines) { pool.submit($0) }
     }
 
     func channelActive(context: ChannelHandlerContext) {
@@ -58,7 +97,64 @@ final class HTTPProxyHandler: ChannelInboundHandler, RemovableChannelHandler {
     }
 
     func channelRead(context: ChannelHandlerContext, data: NIOAny) {
-        switch self.unwrapInboundIn(data) {
+        let part = self.unwrapInboundIn(data)
+        if self.inputFailed {
+            return
+        }
+        if case .closing = self.state {
+            return
+        }
+        if self.quiescing, case .head = part {
+            return  // no new request once quiescing; the one in hand is still answered
+        }
+        if self.queued.isEmpty, !self.isWaitingForResponse {
+            self.handle(part, context: context)
+            return
+        }
+        if case .head = part {
+            self.queuedHeads += 1
+            if 1 + self.queuedHeads > self.settings.limits.maxPipelined {
+                self.queued.removeAll()
+                self.state = .closing
+                context.close(promise: nil)
+                return
+            }
+        }
+        self.queued.append(.part(part))
+    }
+
+    /// Reads pause only while parts wait in `queued`; they resume once it is empty.
+    func read(context: ChannelHandlerContext) {
+        if self.queued.isEmpty {
+            context.read()
+        } else {
+            self.readPending = true
+        }
+    }
+
+    func userInboundEventTriggered(context: ChannelHandlerContext, event: Any) {
+        guard event is ChannelShouldQuiesceEvent else {
+            context.fireUserInboundEventTriggered(event)
+            return
+        }
+        self.quiescing = true
+        switch self.state {
+        case .idle where self.queued.isEmpty:
+            self.state = .closing
+            context.close(promise: nil)
+        case .idle, .receiving, .discarding, .waitingForResponse, .closing:
+            break  // closes after the answer in hand (`keepAlive` is false from now on)
+        }
+    }
+
+    private var isWaitingForResponse: Bool {
+        if case .waitingForResponse = self.state { return true }
+        return false
+    }
+
+    /// One part of the request in hand (or of the next one, when idle).
+    private func handle(_ part: HTTPServerRequestPart, context: ChannelHandlerContext) {
+        switch part {
         case .head(let head):
             self.deadlines.headReceived()
             self.receiveHead(head, context: context)
@@ -87,8 +183,38 @@ final class HTTPProxyHandler: ChannelInboundHandler, RemovableChannelHandler {
                     requestID: RequestIDs.generate(),
                     context: context
                 )
-            case .idle, .rejected, .waitingForResponse:
+            case .idle, .closing, .waitingForResponse:
                 break
+            }
+        }
+    }
+
+    /// Takes up what was queued behind the answer just written, until the next request is
+    /// with a worker (or the queue is empty, when reading resumes).
+    private func drainQueue(context: ChannelHandlerContext) {
+        guard !self.draining else { return }  // an answer written while draining: the loop goes on
+        self.draining = true
+        defer { self.draining = false }
+        while !self.isWaitingForResponse, let next = self.queued.popFirst() {
+            if case .closing = self.state {
+                self.queued.removeAll()
+                break
+            }
+            switch next {
+            case .part(let part):
+                if case .head = part {
+                    self.queuedHeads -= 1
+                }
+                self.handle(part, context: context)
+            case .malformed(let error):
+                self.answerMalformed(error, context: context)
+            }
+        }
+        if self.queued.isEmpty {
+            self.queuedHeads = 0
+            if self.readPending {
+                self.readPending = false
+                context.read()
             }
         }
     }
@@ -119,10 +245,13 @@ final class HTTPProxyHandler: ChannelInboundHandler, RemovableChannelHandler {
         }
         if head.headers.first(name: "expect")?.lowercased() == "100-continue" {
             // The client waits for this before sending the body; the body limit was checked above.
-            context.writeAndFlush(
-                self.wrapOutboundOut(.head(HTTPResponseHead(version: head.version, status: .continue))),
-                promise: nil
+            let writer = ResponseHeadWriter(
+                allocator: context.channel.allocator,
+                version: head.version,
+                status: .continue,
+                capacity: 32
             )
+            context.writeAndFlush(self.wrapOutboundOut(writer.finish()), promise: nil)
         }
         self.state = .receiving(head, context.channel.allocator.buffer(capacity: 0), .now())
     }
@@ -184,7 +313,7 @@ final class HTTPProxyHandler: ChannelInboundHandler, RemovableChannelHandler {
                 }
             }
         )
-        self.pool.submit(request)
+        self.submit(request)
     }
 
     private func writeResponse(
@@ -196,174 +325,126 @@ final class HTTPProxyHandler: ChannelInboundHandler, RemovableChannelHandler {
         guard case .waitingForResponse(let requestHead, let startedAt) = self.state, context.channel.isActive else {
             return
         }
-        self.state = .idle
-        var status: HTTPResponseStatus
-        var headers = HTTPHeaders()
-        var body: ByteBuffer
-        switch response {
-        case .worker(let head, let workerBody):
-            status = HTTPResponseStatus(statusCode: Int(head.status))
-            for field in head.headers where !Self.isHopByHop(field.name) {
-                headers.add(name: field.name, value: field.value)
-            }
-            body = workerBody
-        case .gatewayError(let error):
-            status = HTTPResponseStatus(statusCode: error.status)
-            body = self.errorHeaders(error, into: &headers, context: context)
-        }
-        headers.replaceOrAdd(name: "X-Request-Id", value: requestID)
-        // No caching of anything answering an authenticated request, nor of the user endpoints
-        // (their responses carry tokens).
-        let sensitive = requestHead.headers.contains(name: "authorization") || requestHead.uri.hasPrefix("/api/user")
-        self.addSecurityHeaders(to: &headers, authenticated: sensitive)
         // After CONNECT or an Upgrade request NIO's parser stops reading the connection (no
         // upgrade is configured), so it must close after this answer.
         let keepAlive =
             requestHead.isKeepAlive && requestHead.method != .CONNECT
-            && !requestHead.headers.contains(name: "upgrade")
-        if !keepAlive {
-            headers.replaceOrAdd(name: "Connection", value: "close")
-        } else if requestHead.version.minor == 0 {
-            headers.replaceOrAdd(name: "Connection", value: "keep-alive")
-        }
-        let bodyAllowed = status.code >= 200 && status.code != 204 && status.code != 304
-        if bodyAllowed {
-            headers.replaceOrAdd(name: "Content-Length", value: String(body.readableBytes))
-        }
-        context.write(
-            self.wrapOutboundOut(
-                .head(HTTPResponseHead(version: requestHead.version, status: status, headers: headers))
-            ),
-            promise: nil
+            && !requestHead.headers.contains(name: "upgrade") && !self.quiescing
+        let answer = ClientResponse(
+            response,
+            to: ClientResponse.Request(head: requestHead, keepAlive: keepAlive, requestID: requestID),
+            settings: self.settings,
+            allocator: context.channel.allocator
         )
-        if bodyAllowed, requestHead.method != .HEAD, body.readableBytes > 0 {
-            context.write(self.wrapOutboundOut(.body(.byteBuffer(body))), promise: nil)
-        }
-        let done = context.writeAndFlush(self.wrapOutboundOut(.end(nil)))
-        if !keepAlive {
-            done.whenComplete { _ in context.close(promise: nil) }
-        }
+        self.send(answer, context: context)
         self.deadlines.responseSent()
         self.observer.requestFinished(
             CompletedRequest(
                 requestID: requestID,
                 method: requestHead.method.rawValue,
                 path: requestHead.uri,
-                status: Int(status.code),
-                bytes: body.readableBytes,
+                status: answer.status,
+                bytes: answer.bodyLength,
                 duration: .now() - startedAt,
                 client: self.clientAddress,
                 trace: trace
             ),
             on: context.eventLoop
         )
+        if keepAlive {
+            self.state = .idle
+            self.drainQueue(context: context)
+        }
     }
 
-    /// Headers and body of an error the gateway answers itself.
-    private func errorHeaders(_ error: GatewayError, into headers: inout HTTPHeaders, context: ChannelHandlerContext)
-        -> ByteBuffer
-    {
-        headers.add(name: "Content-Type", value: "application/json; charset=utf-8")
-        if let retryAfter = error.retryAfterSeconds {
-            headers.add(name: "Retry-After", value: String(retryAfter))
+    /// Writes and flushes `answer`; unless it keeps the connection alive, the connection is
+    /// closing from now on and closes once the bytes are out.
+    private func send(_ answer: ClientResponse, context: ChannelHandlerContext) {
+        let done: EventLoopFuture<Void>
+        if let largeBody = answer.largeBody {
+            context.write(self.wrapOutboundOut(answer.bytes), promise: nil)
+            done = context.writeAndFlush(self.wrapOutboundOut(largeBody))
+        } else {
+            done = context.writeAndFlush(self.wrapOutboundOut(answer.bytes))
         }
-        // Browsers must be able to read the gateway's own errors too (503 + Retry-After).
-        headers.replaceOrAdd(name: "Access-Control-Allow-Origin", value: self.settings.corsOrigin)
-        if self.settings.corsOrigin != "*" {
-            headers.replaceOrAdd(name: "Vary", value: "Origin")
-        }
-        return context.channel.allocator.buffer(
-            string: GatewayErrorBody.json(field: error.field, message: error.message)
-        )
-    }
-
-    /// On every response: no MIME sniffing, a Content-Type, and no caching of anything that
-    /// answered an authenticated request.
-    private func addSecurityHeaders(to headers: inout HTTPHeaders, authenticated: Bool) {
-        headers.replaceOrAdd(name: "X-Content-Type-Options", value: "nosniff")
-        if !headers.contains(name: "content-type") {
-            headers.add(name: "Content-Type", value: "application/json; charset=utf-8")
-        }
-        if authenticated {
-            headers.replaceOrAdd(name: "Cache-Control", value: "no-store")
-        }
-        if let hsts = self.settings.strictTransportSecurity {
-            headers.replaceOrAdd(name: "Strict-Transport-Security", value: hsts)
+        if !answer.keepsConnection {
+            self.state = .closing
+            self.queued.removeAll()
+            done.whenComplete { _ in context.close(promise: nil) }
         }
     }
 
     /// An error from the gateway itself (413, 431, 408), then close: the rest of the request
     /// is never read.
     private func reject(_ error: GatewayError, version: HTTPVersion, context: ChannelHandlerContext) {
-        self.state = .rejected
         self.deadlines.stop()
-        var headers = HTTPHeaders()
-        let body = self.errorHeaders(error, into: &headers, context: context)
-        headers.add(name: "Content-Length", value: String(body.readableBytes))
-        headers.add(name: "Connection", value: "close")
-        headers.add(name: "X-Request-Id", value: RequestIDs.generate())
-        self.addSecurityHeaders(to: &headers, authenticated: false)
-        let status = HTTPResponseStatus(statusCode: error.status)
-        context.write(
-            self.wrapOutboundOut(.head(HTTPResponseHead(version: version, status: status, headers: headers))),
-            promise: nil
+        let request = ClientResponse.Request(
+            version: version,
+            isHEAD: false,
+            isSensitive: false,
+            keepAlive: false,
+            requestID: RequestIDs.generate()
         )
-        context.write(self.wrapOutboundOut(.body(.byteBuffer(body))), promise: nil)
-        context.writeAndFlush(self.wrapOutboundOut(.end(nil))).whenComplete { _ in
-            context.close(promise: nil)
-        }
+        self.send(
+            ClientResponse(
+                .gatewayError(error),
+                to: request,
+                settings: self.settings,
+                allocator: context.channel.allocator
+            ),
+            context: context
+        )
+    }
+
+    /// The decoder rejected the bytes: 431 when the request line and headers are too large,
+    /// 400 for anything else, then close.
+    private func answerMalformed(_ error: HTTPParserError, context: ChannelHandlerContext) {
+        let gatewayError: GatewayError =
+            switch error {
+            case .headerOverflow: .headersTooLarge
+            default: .malformedRequest
+            }
+        self.reject(gatewayError, version: .http1_1, context: context)
     }
 
     private func deadlinePassed(_ expiry: ConnectionDeadlines.Expiry, context: ChannelHandlerContext) {
         switch (expiry, self.state) {
         case (.requestTimeout, .receiving), (.requestTimeout, .discarding):
-            // A head was decoded, so NIO's pipelining handler expects this response.
             self.reject(.requestTimeout, version: .http1_1, context: context)
         case (.requestTimeout, .idle):
-            // No head was decoded: answer below the HTTP codec, or just close if nothing came.
-            self.state = .rejected
-            if self.deadlines.headStarted, let send = self.deadlines.sendRawAndClose {
-                send(Self.rawRequestTimeout(context.channel.allocator, corsOrigin: self.settings.corsOrigin))
+            // No head was decoded: answer if some of it came, else just close.
+            if self.deadlines.headStarted {
+                self.reject(.requestTimeout, version: .http1_1, context: context)
             } else {
+                self.state = .closing
                 context.close(promise: nil)
             }
-        case (.closeQuietly, _), (.requestTimeout, .rejected), (.requestTimeout, .waitingForResponse):
+        case (.closeQuietly, _), (.requestTimeout, .closing), (.requestTimeout, .waitingForResponse):
+            self.state = .closing
             context.close(promise: nil)
         }
     }
 
-    /// A complete 408 response as bytes, for connections whose head never finished.
-    static func rawRequestTimeout(_ allocator: ByteBufferAllocator, corsOrigin: String) -> ByteBuffer {
-        let body = GatewayErrorBody.json(
-            field: GatewayError.requestTimeout.field,
-            message: GatewayError.requestTimeout.message
-        )
-        let head = [
-            "HTTP/1.1 408 Request Timeout",
-            "Content-Type: application/json; charset=utf-8",
-            "Content-Length: \(body.utf8.count)",
-            "Connection: close",
-            "X-Content-Type-Options: nosniff",
-            "X-Request-Id: \(RequestIDs.generate())",
-            "Access-Control-Allow-Origin: \(corsOrigin)",
-        ].joined(separator: "\r\n")
-        return allocator.buffer(string: head + "\r\n\r\n" + body)
-    }
-
-    private static func isHopByHop(_ name: String) -> Bool {
-        name.caseInsensitiveEquals("connection") || name.caseInsensitiveEquals("transfer-encoding")
-            || name.caseInsensitiveEquals("keep-alive") || name.caseInsensitiveEquals("content-length")
-    }
-
     func errorCaught(context: ChannelHandlerContext, error: any Error) {
-        self.observer.logger.debug("connection error", metadata: ["error": .string("\(error)")])
-        context.close(promise: nil)
-    }
-}
-
-/// The gateway's own error bodies, in the RealWorld format.
-enum GatewayErrorBody {
-    static func json(field: String, message: String) -> String {
-        "{\"errors\":{\"\(field)\":[\"\(message)\"]}}"
+        if self.inputFailed {
+            return  // the decoder reports every later read as an error too
+        }
+        guard let parserError = error as? HTTPParserError else {
+            self.observer.logger.debug("connection error", metadata: ["error": .string("\(error)")])
+            self.state = .closing
+            context.close(promise: nil)
+            return
+        }
+        self.inputFailed = true
+        switch self.state {
+        case .waitingForResponse:
+            self.queued.append(.malformed(parserError))  // answered after the answers ahead of it
+        case .idle where !self.queued.isEmpty:
+            self.queued.append(.malformed(parserError))
+        case .idle, .receiving, .discarding:
+            self.answerMalformed(parserError, context: context)
+        case .closing:
+            break
+        }
     }
 }

@@ -6,8 +6,9 @@ import NIOPosix
 import NIOSSL
 
 /// Binds the public HTTP listener. Each connection's pipeline, front to back:
-/// TLS (when on) → byte activity (deadlines) → HTTP codec → pipelined-request limit → NIO's pipelining
-/// handler (answers in order) → protocol-error responder (400/431) → `HTTPProxyHandler`.
+/// TLS (when on) → byte activity (deadlines) → NIO's HTTP request decoder → `HTTPProxyHandler`,
+/// which answers pipelined requests in order, answers malformed ones, and writes responses as
+/// bytes itself (no response encoder).
 enum HTTPServer {
     static func bind(
         host: String,
@@ -36,11 +37,7 @@ enum HTTPServer {
                         try pipeline.addHandler(NIOSSLServerHandler(context: tlsContext))
                     }
                     try pipeline.addHandler(ByteActivityHandler(deadlines: deadlines))
-                    try pipeline.addHandler(HTTPResponseEncoder())
                     try pipeline.addHandler(ByteToMessageHandler(HTTPRequestDecoder(leftOverBytesStrategy: .dropBytes)))
-                    try pipeline.addHandler(PipelineLimitHandler(limit: settings.limits.maxPipelined))
-                    try pipeline.addHandler(HTTPServerPipelineHandler())
-                    try pipeline.addHandler(HTTPProtocolErrorResponder(corsOrigin: settings.corsOrigin))
                     try pipeline.addHandler(makeHandler(deadlines))
                 }
             }
@@ -72,7 +69,7 @@ final class ConnectionRegistry: Sendable {
     }
 
     /// Asks every connection to quiesce: idle ones close now, busy ones after their response
-    /// (with `Connection: close`), handled by NIO's `HTTPServerPipelineHandler`.
+    /// (with `Connection: close`), handled by `HTTPProxyHandler`.
     func quiesceAll() {
         let all = self.channels.withLockedValue { Array($0.values) }
         for channel in all {

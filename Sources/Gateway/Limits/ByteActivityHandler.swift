@@ -12,18 +12,6 @@ final class ByteActivityHandler: ChannelInboundHandler, RemovableChannelHandler 
         self.deadlines = deadlines
     }
 
-    func handlerAdded(context: ChannelHandlerContext) {
-        // Sits before the HTTP codec, so it can answer a request whose head never completed —
-        // one NIO's pipelining handler has not seen and must not be asked to answer.
-        self.deadlines.sendRawAndClose = { bytes in
-            context.writeAndFlush(NIOAny(bytes)).whenComplete { _ in context.close(promise: nil) }
-        }
-    }
-
-    func handlerRemoved(context: ChannelHandlerContext) {
-        self.deadlines.sendRawAndClose = nil
-    }
-
     func channelRead(context: ChannelHandlerContext, data: NIOAny) {
         self.deadlines.bytesArrived()
         context.fireChannelRead(data)

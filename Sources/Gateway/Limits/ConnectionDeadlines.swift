@@ -33,10 +33,10 @@ final class ConnectionDeadlines {
     private var timerFiresAt: NIODeadline?
     /// Called on the event loop when a deadline passes.
     var onExpiry: ((Expiry) -> Void)?
-    /// Writes bytes below the HTTP codec and closes: for a 408 before any head was decoded.
-    var sendRawAndClose: ((ByteBuffer) -> Void)?
     /// Whether any byte of the current head has arrived (else a timeout just closes).
     private(set) var headStarted = false
+    /// Bytes arrived while waiting for the worker: the next head has started.
+    private var bytesWhileWaiting = false
     private var stopped = false
 
     init(eventLoop: any EventLoop, limits: ConnectionLimits) {
@@ -50,11 +50,16 @@ final class ConnectionDeadlines {
     }
 
     func bytesArrived() {
-        if self.phase == .idle {
+        switch self.phase {
+        case .idle:
             self.enter(.readingHead)
-        }
-        if self.phase == .readingHead {
             self.headStarted = true
+        case .readingHead:
+            self.headStarted = true
+        case .waitingForResponse:
+            self.bytesWhileWaiting = true
+        case .readingBody:
+            break
         }
     }
 
@@ -67,8 +72,16 @@ final class ConnectionDeadlines {
         self.enter(.waitingForResponse)
     }
 
+    /// Back to idle, or straight to reading the next head if its bytes came while waiting
+    /// (a pipelining client), so the header timeout counts from then.
     func responseSent() {
-        self.enter(.idle)
+        if self.bytesWhileWaiting {
+            self.bytesWhileWaiting = false
+            self.enter(.readingHead)
+            self.headStarted = true
+        } else {
+            self.enter(.idle)
+        }
     }
 
     func stop() {

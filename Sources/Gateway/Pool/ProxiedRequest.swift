@@ -122,6 +122,7 @@ struct GatewayError: Error, Sendable {
     static let bodyTooLarge = GatewayError(status: 413, field: "body", message: "is too large")
     static let headersTooLarge = GatewayError(status: 431, field: "headers", message: "are too large")
     static let requestTimeout = GatewayError(status: 408, field: "request", message: "was not received in time")
+    static let malformedRequest = GatewayError(status: 400, field: "request", message: "is not valid HTTP/1.1")
 
     static func tooManyHeaders(limit: Int) -> GatewayError {
         GatewayError(status: 431, field: "headers", message: "are too many (at most \(limit))")

@@ -105,6 +105,21 @@ final class ConnectionDeadlinesTests: XCTestCase {
         XCTAssertEqual(self.expiries, [.requestTimeout])
     }
 
+    func testBytesWhileWaitingForTheWorkerStartTheNextHeadsClock() {
+        let deadlines = self.makeDeadlines()
+        deadlines.start()
+        deadlines.bytesArrived()
+        deadlines.headReceived()
+        deadlines.requestComplete()
+        deadlines.bytesArrived()  // a pipelined head starts while the worker runs
+        self.advance(2_000)
+        XCTAssertEqual(self.expiries, [])
+        deadlines.responseSent()  // reading that head now: 1 s, not the 5 s keep-alive
+        XCTAssertTrue(deadlines.headStarted)
+        self.advance(1_000)
+        XCTAssertEqual(self.expiries, [.requestTimeout])
+    }
+
     func testStoppedDeadlinesNeverExpire() {
         let deadlines = self.makeDeadlines()
         deadlines.start()
