@@ -9,8 +9,8 @@
 # API (its scrypt hash becomes every seeded user's password), runs seed.sql, logs in as a
 # seeded user, warms up, runs each scenario with wrk for DURATION seconds, and prints:
 # scenario, req/s, p50, p99, errors (HTTP status > 399 + socket errors), and the resident
-# memory of the gateway and of its workers (sum and largest) read from /proc once the
-# workers are idle again after the scenario, and the requests the workers have answered so
+# memory of the gateway and of its workers (sum and largest RSS, and the largest worker's
+# private memory) read from /proc once the workers are idle again after the scenario, and the requests the workers have answered so
 # far (run the same scenario twice to see whether memory grows). On exit, also on Ctrl-C or an error, it stops the gateway it started (which
 # stops its workers and PostgreSQL) and deletes the temp dir (KEEP=1 keeps it).
 #
@@ -90,13 +90,20 @@ export TOKEN
 
 worker_pids() { ps --ppid "$GATEWAY_PID" -o pid=,comm= | awk '$2 == "worker" {print $1}'; }
 rss_kib() { awk '/^VmRSS:/ {print $2}' "/proc/$1/status" 2>/dev/null || echo 0; }
-memory() {  # "gateway MiB | workers sum MiB (max MiB)"
-  local gateway sum=0 max=0 pid rss
+# Pages only this process maps (heap, stacks, written data): what one more worker costs, and
+# what would grow if it leaked. Its RSS also counts the binary's and libraries' shared pages.
+private_kib() {
+  awk '/^Private_(Clean|Dirty):/ {sum += $2} END {print sum + 0}' "/proc/$1/smaps_rollup" 2>/dev/null || echo 0
+}
+memory() {  # "gateway MiB | workers sum MiB (max MiB) | largest worker private MiB"
+  local gateway sum=0 max=0 private=0 pid rss own
   gateway=$(rss_kib "$GATEWAY_PID")
   for pid in $(worker_pids); do
     rss=$(rss_kib "$pid"); sum=$((sum + rss)); [ "$rss" -gt "$max" ] && max=$rss
+    own=$(private_kib "$pid"); [ "$own" -gt "$private" ] && private=$own
   done
-  awk -v g="$gateway" -v s="$sum" -v m="$max" 'BEGIN { printf "%.1f | %.1f (max %.1f)", g/1024, s/1024, m/1024 }'
+  awk -v g="$gateway" -v s="$sum" -v m="$max" -v p="$private" \
+    'BEGIN { printf "%.1f | %.1f (max %.1f) | %.1f", g/1024, s/1024, m/1024, p/1024 }'
 }
 
 # Requests still queued or running when wrk stops (a registration's scrypt holds 32 MiB while
@@ -144,6 +151,6 @@ done
 echo
 echo "Rookery load test: $(nproc) cores, $WORKER_COUNT workers, wrk -t$THREADS -c$CONNECTIONS, ${DURATION}s per scenario, $(date -u +%Y-%m-%d)"
 echo
-echo "| scenario | req/s | p50 | p99 | errors | gateway RSS MiB | workers RSS MiB | served so far |"
-echo "|---|---:|---:|---:|---:|---:|---:|---:|"
+echo "| scenario | req/s | p50 | p99 | errors | gateway RSS MiB | workers RSS MiB | worker private MiB | served so far |"
+echo "|---|---:|---:|---:|---:|---:|---:|---:|---:|"
 printf '%s' "$ROWS"

@@ -61,6 +61,15 @@ final class WorkerHandle {
     /// How the process ended, once reaped.
     var lastExitStatus: String?
 
+    /// Whether another request may be written behind what this worker holds: only behind
+    /// reads (GET, HEAD). A write can take long (scrypt on registration, a transaction that
+    /// waits for a lock), and whatever sat behind it would wait too, while other workers
+    /// might be free.
+    var acceptsPipelinedRequests: Bool {
+        guard let current = self.inFlight, current.request.isRetryable else { return false }
+        return self.pipelined.allSatisfy { $0.request.isRetryable }
+    }
+
     init(id: UInt64, slot: Int, generation: Int, pid: pid_t, now: NIODeadline) {
         self.id = id
         self.slot = slot

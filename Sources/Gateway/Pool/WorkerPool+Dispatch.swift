@@ -34,13 +34,15 @@ extension WorkerPool {
 
     /// A busy worker that may take one more request behind its current one: fewest waiting,
     /// then the one whose current request started first (likely the first to finish). Workers
-    /// about to retire or recycle, and workers whose request already runs longer than
-    /// `pipelineHeadLimit` (probably slow), get nothing more.
+    /// about to retire or recycle, workers holding a write (`acceptsPipelinedRequests`), and
+    /// workers whose request already runs longer than `pipelineHeadLimit` (probably slow), get
+    /// nothing more.
     func pickPipelineWorker() -> WorkerHandle? {
         guard self.configuration.pipelineDepth > 1 else { return nil }
         let now = NIODeadline.now()
         var best: WorkerHandle?
-        for worker in self.workers.values where worker.state == .busy && !worker.retireWhenIdle {
+        for worker in self.workers.values
+        where worker.state == .busy && !worker.retireWhenIdle && worker.acceptsPipelinedRequests {
             guard let head = worker.inFlight, worker.pipelined.count < self.configuration.pipelineDepth - 1,
                 now - head.startedAt < Self.pipelineHeadLimit
             else { continue }

@@ -1,0 +1,42 @@
+import NIOCore
+import Protocol
+import XCTest
+
+@testable import Gateway
+
+/// Which busy workers may take a request behind the ones they hold.
+final class WorkerHandleTests: XCTestCase {
+    private func inFlight(_ method: String) -> WorkerHandle.InFlight {
+        WorkerHandle.InFlight(
+            request: ProxiedRequest(
+                head: RequestHead(method: method, target: "/x", peerAddress: "127.0.0.1", headers: []),
+                body: ByteBuffer(),
+                requestID: "r",
+                receivedAt: .now(),
+                deliver: { _, _ in }
+            ),
+            frameID: 1,
+            startedAt: .now(),
+            responseHead: nil,
+            responseBody: ByteBuffer(),
+            timeout: nil
+        )
+    }
+
+    private func worker(current: String?, pipelined: [String] = []) -> WorkerHandle {
+        let worker = WorkerHandle(id: 1, slot: 0, generation: 1, pid: 1, now: .now())
+        worker.inFlight = current.map(self.inFlight)
+        worker.pipelined = pipelined.map(self.inFlight)
+        return worker
+    }
+
+    func testOnlyWorkersHoldingNothingButReadsTakeMore() {
+        XCTAssertTrue(self.worker(current: "GET").acceptsPipelinedRequests)
+        XCTAssertTrue(self.worker(current: "HEAD", pipelined: ["GET"]).acceptsPipelinedRequests)
+        XCTAssertFalse(self.worker(current: nil).acceptsPipelinedRequests, "an idle worker is not pipelined to")
+        for write in ["POST", "PUT", "DELETE", "PATCH", "OPTIONS"] {
+            XCTAssertFalse(self.worker(current: write).acceptsPipelinedRequests, write)
+            XCTAssertFalse(self.worker(current: "GET", pipelined: ["GET", write]).acceptsPipelinedRequests, write)
+        }
+    }
+}
