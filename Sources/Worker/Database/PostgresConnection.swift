@@ -58,15 +58,23 @@ final class PostgresConnection {
 
     /// Runs one statement with bound parameters and returns its rows.
     func query(_ sql: String, _ parameters: [String?] = []) throws -> PostgresRows {
+        try self.result(sql, parameters, binary: false).rows()
+    }
+
+    /// Runs one statement with bound parameters and returns the result itself, every column in
+    /// binary format when `binary` is set (libpq asks for one format for all columns); read it
+    /// with `PostgresResult.withValue` and `PostgresBinary`.
+    func result(_ sql: String, _ parameters: [String?] = [], binary: Bool) throws -> PostgresResult {
         let buffer = try PostgresParameterBuffer(parameters)
         let name = try preparedStatementName(for: sql)
         let connection = self.connection
+        let format: Int32 = binary ? 1 : 0
         let pointer = timed {
             buffer.withPointers { values in
-                PQexecPrepared(connection, name, Int32(buffer.count), values, nil, nil, 0)
+                PQexecPrepared(connection, name, Int32(buffer.count), values, nil, nil, format)
             }
         }
-        return try check(pointer, sql: sql).rows()
+        return try check(pointer, sql: sql)
     }
 
     /// Runs one statement whose rows, if any, are not needed.

@@ -73,6 +73,43 @@ final class PostgresResult {
         return PostgresRows(columnNames: names, rows: rows, affectedRows: affectedRows)
     }
 
+    // MARK: - Values in place, for hot paths that turn a result straight into a response
+    // (`ArticleListJSON`); `rows()` is the general way.
+
+    var rowCount: Int { Int(PQntuples(self.pointer)) }
+
+    var columnCount: Int { Int(PQnfields(self.pointer)) }
+
+    /// The type OID of `column` (see `PostgresBinary.TypeOID`); 0 when out of range.
+    func columnType(_ column: Int) -> UInt32 {
+        UInt32(PQftype(self.pointer, Int32(column)))
+    }
+
+    /// Whether `column` came back in binary format.
+    func isBinary(_ column: Int) -> Bool {
+        PQfformat(self.pointer, Int32(column)) == 1
+    }
+
+    /// Calls `body` with the bytes of one value, `nil` for SQL NULL (or a position out of
+    /// range). The bytes point into the result and are valid only during the call.
+    func withValue<Result>(
+        row: Int,
+        column: Int,
+        _ body: (UnsafeRawBufferPointer?) throws -> Result
+    ) rethrows -> Result {
+        try withExtendedLifetime(self) {
+            guard (0..<self.rowCount).contains(row), (0..<self.columnCount).contains(column) else {
+                return try body(nil)
+            }
+            let (row, column) = (Int32(row), Int32(column))
+            guard PQgetisnull(self.pointer, row, column) == 0, let value = PQgetvalue(self.pointer, row, column) else {
+                return try body(nil)
+            }
+            let length = Int(PQgetlength(self.pointer, row, column))
+            return try body(UnsafeRawBufferPointer(start: value, count: length))
+        }
+    }
+
     /// The row count from the command tag (`UPDATE 3` → 3); 0 when the command has none.
     var affectedRows: Int {
         PQcmdTuples(pointer).flatMap { Int(String(cString: $0)) } ?? 0

@@ -15,7 +15,11 @@ enum PostgresTimestamp {
         guard milliseconds.isFinite, abs(milliseconds) < 1e17 else {
             return milliseconds < 0 ? "-infinity" : "infinity"
         }
-        let total = Int64(milliseconds)
+        return self.format(unixMilliseconds: Int64(milliseconds))
+    }
+
+    /// `format(_:)` for a whole number of milliseconds since 1970-01-01 00:00:00 UTC.
+    static func format(unixMilliseconds total: Int64) -> String {
         let (days, millisecondOfDay) = floorDivide(total, 86_400_000)
         let (year, month, day) = civil(fromDays: days)
         let hour = millisecondOfDay / 3_600_000
@@ -197,7 +201,7 @@ enum PostgresTimestamp {
         }
     }
 
-    private static func floorDivide(_ value: Int64, _ divisor: Int64) -> (quotient: Int64, remainder: Int64) {
+    static func floorDivide(_ value: Int64, _ divisor: Int64) -> (quotient: Int64, remainder: Int64) {
         let remainder = value % divisor
         return remainder < 0 ? (value / divisor - 1, remainder + divisor) : (value / divisor, remainder)
     }
@@ -218,35 +222,60 @@ enum PostgresTimestamp {
         millisecond: Int64
     ) -> String {
         String(unsafeUninitializedCapacity: 24) { buffer in
-            var index = 0
-            func put(_ value: Int64, _ width: Int) {
-                var remaining = value
-                for position in stride(from: index + width - 1, through: index, by: -1) {
-                    buffer[position] = UInt8(ascii: "0") + UInt8(remaining % 10)
-                    remaining /= 10
-                }
-                index += width
-            }
-            func put(_ character: Unicode.Scalar) {
-                buffer[index] = UInt8(ascii: character)
-                index += 1
-            }
-            put(year, 4)
-            put("-")
-            put(month, 2)
-            put("-")
-            put(day, 2)
-            put("T")
-            put(hour, 2)
-            put(":")
-            put(minute, 2)
-            put(":")
-            put(second, 2)
-            put(".")
-            put(millisecond, 3)
-            put("Z")
-            return index
+            self.writeCommonEra(
+                year: year,
+                month: month,
+                day: day,
+                hour: hour,
+                minute: minute,
+                second: second,
+                millisecond: millisecond,
+                into: buffer
+            )
         }
+    }
+
+    /// Writes `YYYY-MM-DDTHH:MM:SS.mmmZ` for a year in 1–9999 at the start of `buffer`, which
+    /// must hold at least 24 bytes; returns 24.
+    static func writeCommonEra(
+        year: Int64,
+        month: Int64,
+        day: Int64,
+        hour: Int64,
+        minute: Int64,
+        second: Int64,
+        millisecond: Int64,
+        into buffer: UnsafeMutableBufferPointer<UInt8>
+    ) -> Int {
+        precondition(buffer.count >= 24, "the timestamp buffer holds 24 bytes")
+        var index = 0
+        func put(_ value: Int64, _ width: Int) {
+            var remaining = value
+            for position in stride(from: index + width - 1, through: index, by: -1) {
+                buffer[position] = UInt8(ascii: "0") + UInt8(remaining % 10)
+                remaining /= 10
+            }
+            index += width
+        }
+        func put(_ character: Unicode.Scalar) {
+            buffer[index] = UInt8(ascii: character)
+            index += 1
+        }
+        put(year, 4)
+        put("-")
+        put(month, 2)
+        put("-")
+        put(day, 2)
+        put("T")
+        put(hour, 2)
+        put(":")
+        put(minute, 2)
+        put(":")
+        put(second, 2)
+        put(".")
+        put(millisecond, 3)
+        put("Z")
+        return index
     }
 
     private static func pad(_ value: Int64, _ width: Int) -> String {

@@ -76,27 +76,38 @@ struct JSONWriter {
         self.needsComma[depth] = true
     }
 
-    /// Whether `value` has no quote, backslash or control character (a plain loop over the
-    /// contiguous UTF-8: the generic `contains(where:)` showed up in profiles).
-    private static func needsNoEscape(_ value: String) -> Bool {
-        var value = value
-        return value.withUTF8 { buffer in
-            for byte in buffer where byte < 0x20 || byte == UInt8(ascii: "\"") || byte == UInt8(ascii: "\\") {
-                return false
-            }
-            return true
-        }
+    /// Writes `utf8` (which must be valid UTF-8, as text from PostgreSQL is) as a JSON string:
+    /// for values copied straight out of a database result, with no `String` in between.
+    mutating func string(utf8: UnsafeRawBufferPointer) {
+        self.separate()
+        self.appendQuoted(
+            UnsafeBufferPointer(start: utf8.baseAddress?.assumingMemoryBound(to: UInt8.self), count: utf8.count)
+        )
     }
 
     private mutating func appendQuoted(_ value: String) {
+        var value = value
+        value.withUTF8 { self.appendQuoted($0) }
+    }
+
+    /// Whether `value` has no quote, backslash or control character (a plain loop over the
+    /// contiguous UTF-8: the generic `contains(where:)` showed up in profiles).
+    private static func needsNoEscape(_ value: UnsafeBufferPointer<UInt8>) -> Bool {
+        for byte in value where byte < 0x20 || byte == UInt8(ascii: "\"") || byte == UInt8(ascii: "\\") {
+            return false
+        }
+        return true
+    }
+
+    private mutating func appendQuoted(_ value: UnsafeBufferPointer<UInt8>) {
         self.bytes.append(UInt8(ascii: "\""))
         // Most strings need no escape: copy them in one go.
         if Self.needsNoEscape(value) {
-            self.bytes.append(contentsOf: value.utf8)
+            self.bytes.append(contentsOf: value)
             self.bytes.append(UInt8(ascii: "\""))
             return
         }
-        for byte in value.utf8 {
+        for byte in value {
             switch byte {
             case UInt8(ascii: "\""):
                 self.bytes.append(contentsOf: [UInt8(ascii: "\\"), UInt8(ascii: "\"")])

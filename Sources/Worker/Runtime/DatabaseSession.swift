@@ -82,6 +82,26 @@ final class DatabaseSession {
         }
     }
 
+    /// Runs one read with every result column in binary format and returns the result itself
+    /// (`PostgresConnection.result(_:_:binary:)`), for responses rendered straight from it.
+    ///
+    /// Outside a request transaction only: a pending one would need `BEGIN` in the same
+    /// pipeline, which copies its results into rows. Inside one this throws.
+    func binaryResult(_ sql: String, _ parameters: [String?] = []) throws -> PostgresResult {
+        try self.counted {
+            guard self.requestTransaction == .none else {
+                throw DatabaseError(kind: .other, message: "binary results are not available in a request transaction")
+            }
+            let connection = try self.open()
+            do {
+                return try connection.result(sql, parameters, binary: true)
+            } catch let error as DatabaseError {
+                self.recover(from: error, on: connection)
+                throw error
+            }
+        }
+    }
+
     /// Runs `statements` in one pipeline (one round trip); see `PostgresConnection.pipeline(_:)`.
     /// Inside a request transaction they join it, like `query`.
     func pipeline(_ statements: [PipelineStatement]) throws -> [PostgresRows] {

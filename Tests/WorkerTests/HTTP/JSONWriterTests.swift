@@ -29,4 +29,16 @@ final class JSONWriterTests: XCTestCase {
             XCTAssertEqual(parsed, [sample], text)
         }
     }
+
+    func testBytesAreWrittenLikeTheSameString() {
+        let samples = ["plain", "", "quote \" inside", "back\\slash", "ctl \u{0}\u{7}\n\t", "ünï 🐉 \u{2028}"]
+        for sample in samples {
+            var json = JSONWriter()
+            json.beginArray()
+            Array(sample.utf8).withUnsafeBytes { json.string(utf8: $0) }
+            json.string(utf8: UnsafeRawBufferPointer(start: nil, count: 0))
+            json.endArray()
+            XCTAssertEqual(String(decoding: json.bytes, as: UTF8.self), "[" + self.quoted(sample) + ",\"\"]", sample)
+        }
+    }
 }

@@ -5,7 +5,7 @@
 /// returns at least one row, which also carries the `ViewerCheck` in its last column: the
 /// count comes from a one-row CTE that the page is left-joined to, so an offset past the end
 /// still yields the total (with NULL article columns), which `count(*) OVER ()` on the page
-/// alone could not.
+/// alone could not. `ArticleListJSON` renders the rows, fetched in binary format.
 ///
 /// The four lists of the read mix (no filter, `?tag=` alone, `?author=` alone, the feed) read
 /// their total from the counters that migration 3 maintains (docs/data-model.md) and take
@@ -54,22 +54,6 @@ struct ArticleListQuery {
             LEFT JOIN users u ON u.id = a.author_id
             ORDER BY a.created_at DESC, a.id DESC
             """
-    }
-
-    /// The page and the total from the statement's rows.
-    static func decode(_ rows: PostgresRows) throws -> (articles: [ArticleRecord], totalCount: Int) {
-        var articles: [ArticleRecord] = []
-        articles.reserveCapacity(rows.count)
-        var total = 0
-        for row in rows {
-            try ViewerCheck.verify(row, column: 1 + ArticleRecord.columnCount)
-            total = try row.int(0)
-            // The single row of an empty page has NULL article columns.
-            if try row.optionalString(1) != nil {
-                articles.append(try ArticleRecord(row: row, at: 1))
-            }
-        }
-        return (articles, total)
     }
 }
 

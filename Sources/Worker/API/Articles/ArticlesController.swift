@@ -61,9 +61,8 @@ enum ArticlesController {
             return .json(bytes: ArticleJSON.list([], totalCount: 0))
         }
         let query = ArticleListQuery(filter: filter, page: page, viewerID: viewerID)
-        let rows = try context.services.database.query(query.sql, query.parameters)
-        let result = try ArticleListQuery.decode(rows)
-        return .json(bytes: ArticleJSON.list(result.articles, totalCount: result.totalCount))
+        let result = try context.services.database.binaryResult(query.sql, query.parameters)
+        return .json(bytes: try ArticleListJSON.render(result))
     }
 
     /// The `:slug` parameter. One with a NUL cannot exist (and cannot be bound): 404 right away.

@@ -1,0 +1,39 @@
+/// Formatting a binary `timestamptz` (`PostgresBinary.timestampMicroseconds`) without going
+/// through `Date`: integer arithmetic only, and no allocation for years 1–9999.
+extension PostgresTimestamp {
+    /// Calls `body` with the UTF-8 of what `format(_:)` gives for this instant (ISO 8601 in
+    /// UTC, milliseconds truncated towards the past), valid only during the call. PostgreSQL's
+    /// `infinity` and `-infinity` come out as those words.
+    static func withISO8601<Result>(
+        microsecondsSince2000 microseconds: Int64,
+        _ body: (UnsafeRawBufferPointer) throws -> Result
+    ) rethrows -> Result {
+        let (unixMicroseconds, overflow) = microseconds.addingReportingOverflow(
+            PostgresBinary.postgresEpochInUnixMicroseconds
+        )
+        guard microseconds != .max, microseconds != .min, !overflow else {
+            var text = microseconds < 0 ? "-infinity" : "infinity"
+            return try text.withUTF8 { try body(UnsafeRawBufferPointer($0)) }
+        }
+        let milliseconds = floorDivide(unixMicroseconds, 1000).quotient
+        let (days, millisecondOfDay) = floorDivide(milliseconds, 86_400_000)
+        let (year, month, day) = civil(fromDays: days)
+        guard (1...9999).contains(year) else {
+            var text = self.format(unixMilliseconds: milliseconds)
+            return try text.withUTF8 { try body(UnsafeRawBufferPointer($0)) }
+        }
+        return try withUnsafeTemporaryAllocation(of: UInt8.self, capacity: 24) { buffer in
+            let count = self.writeCommonEra(
+                year: year,
+                month: month,
+                day: day,
+                hour: millisecondOfDay / 3_600_000,
+                minute: millisecondOfDay / 60_000 % 60,
+                second: millisecondOfDay / 1000 % 60,
+                millisecond: millisecondOfDay % 1000,
+                into: buffer
+            )
+            return try body(UnsafeRawBufferPointer(UnsafeMutableBufferPointer(rebasing: buffer[..<count])))
+        }
+    }
+}
