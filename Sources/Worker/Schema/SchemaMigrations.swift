@@ -5,6 +5,7 @@ enum SchemaMigrations {
         Migration(version: 1, name: "conduit schema", sql: conduitSchema),
         Migration(version: 2, name: "write outcomes", sql: writeOutcomes),
         Migration(version: 3, name: "read mix counters", sql: readMixCounters),
+        Migration(version: 4, name: "article tag lists", sql: articleTagLists),
     ]
 
     /// Users, follows, articles, tags, favorites and comments. docs/data-model.md explains

@@ -1,10 +1,10 @@
 import Foundation
 import XCTest
 
-/// The lists and counts that migration 3's maintained counters and link copies serve (the
-/// total, per author, per tag, the feed, `GET /api/tags`) against a recount in SQL, after every
-/// kind of write: creates, tag-list changes, deletes, concurrent writers sharing tags, and a user
-/// deleted by an operator.
+/// The lists and counts that migration 3's maintained counters and link copies and migration 4's
+/// tag lists serve (the total, per author, per tag, the feed, `GET /api/tags`, every item's tags)
+/// against a recount in SQL, after every kind of write: creates, tag-list changes, deletes,
+/// concurrent writers sharing tags, and a user deleted by an operator.
 final class ReadMixCountsAPITests: SharedGatewayTestCase {
     override class func makeGateway() throws -> TestGateway {
         try TestGateway(workers: 4)
@@ -205,7 +205,9 @@ private struct Recount {
                 <> (SELECT count(*) FROM article_tags at WHERE at.tag_id = t.id))
         AND NOT EXISTS (SELECT 1 FROM article_tags at
             JOIN articles a ON a.id = at.article_id JOIN tags t ON t.id = at.tag_id
-            WHERE at.article_created_at <> a.created_at OR at.tag_name <> t.name))::text
+            WHERE at.article_created_at <> a.created_at OR at.tag_name <> t.name)
+        AND NOT EXISTS (SELECT 1 FROM articles a WHERE a.tag_list IS DISTINCT FROM
+            ARRAY(SELECT at.tag_name FROM article_tags at WHERE at.article_id = a.id ORDER BY at.position)))::text
         """
 
     /// Each text expression's value, in order, from one psql call (one snapshot).

@@ -148,7 +148,8 @@ private enum Selection {
     }
 
     static let pageColumns =
-        "a.id, a.slug, a.author_id, a.title, a.description, a.favorites_count, a.created_at, a.updated_at"
+        "a.id, a.slug, a.author_id, a.title, a.description, a.favorites_count, a.created_at, a.updated_at, "
+        + "a.tag_list"
 
     static let limit = "LIMIT $2::integer OFFSET $3::integer"
 
