@@ -37,14 +37,17 @@ enum ArticleSQL {
     /// $1 preferred slug, $2 fallback slug (used when $1 is taken), $3 author id, $4 title,
     /// $5 description, $6 body, $7 tags (text[], normalized, in order).
     ///
+    /// `tag_list` starts as $7, which is what migration 4's trigger computes from the links at the
+    /// end of the statement, so the trigger finds it current and writes no second row version.
+    ///
     /// Tags are upserted in name order so two inserts sharing tags lock them in the same order;
     /// `DO UPDATE` (not `DO NOTHING`) makes `RETURNING` yield tags committed by others after
     /// this statement's snapshot was taken.
     static let create = """
         WITH a AS (
-            INSERT INTO articles (slug, author_id, title, description, body)
+            INSERT INTO articles (slug, author_id, title, description, body, tag_list)
             VALUES (CASE WHEN EXISTS (SELECT 1 FROM articles x WHERE x.slug = $1) THEN $2 ELSE $1 END,
-                    $3::bigint, $4, $5, $6)
+                    $3::bigint, $4, $5, $6, $7::text[])
             RETURNING id, slug, author_id, title, description, body, favorites_count, created_at, updated_at
         ),
         tag_input AS (SELECT x.name, x.ord FROM unnest($7::text[]) WITH ORDINALITY AS x(name, ord)),
