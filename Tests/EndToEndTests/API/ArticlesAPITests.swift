@@ -60,6 +60,35 @@ final class ArticlesAPITests: SharedGatewayTestCase {
         XCTAssertEqual(gone.text, #"{"errors":{"article":["not found"]}}"#)
     }
 
+    func testAListItemIsTheSingleArticleWithoutItsBody() throws {
+        // Lists are rendered from binary results, single articles from text rows: both must
+        // give the same item, escaping, unicode, tag order and timestamps included.
+        let client = try self.client()
+        let author = try client.register("renderer")
+        let reader = try client.register("reader")
+        try client.follow(author.username, by: reader)
+        let slug = try XCTUnwrap(
+            client.createArticle(
+                by: author,
+                title: "Quotes \" and \\ backslashes " + Unique.name("q"),
+                description: "Tab\tnewline\n, control \u{1}, emoji 🐦 and é",
+                body: "not in lists",
+                tags: ["zeta", "ünïcode", "a\"quote"]
+            )["slug"] as? String
+        )
+        let favorited = try client.request("POST", "/api/articles/\(slug)/favorite", token: reader.token)
+        XCTAssertEqual(favorited.status, 200, favorited.text)
+        for token in [nil, reader.token] {
+            var single = try XCTUnwrap(client.request("GET", "/api/articles/\(slug)", token: token).object("article"))
+            single.removeValue(forKey: "body")
+            let list = try client.request("GET", "/api/articles?author=\(author.username)", token: token)
+            let items = try XCTUnwrap(list.json?["articles"] as? [[String: Any]])
+            let item = try XCTUnwrap(items.first)
+            XCTAssertNil(item["body"])
+            XCTAssertEqual(NSDictionary(dictionary: item), NSDictionary(dictionary: single), "token: \(token != nil)")
+        }
+    }
+
     func testDuplicateTitlesGetDistinctSlugs() throws {
         let client = try self.client()
         let author = try client.register("dup")
