@@ -30,22 +30,14 @@ final class HTTPProxyHandler: ChannelDuplexHandler, RemovableChannelHandler {
         case waitingForResponse(HTTPRequestHead, NIODeadline)
     }
 
-    /// What arrived while a request was being answered.
-    private enum Queued {
-        case part(HTTPServerRequestPart)
-        /// The decoder gave up on the bytes after the queued parts: answered 400/431 in turn.
-        case malformed(HTTPParserError)
-    }
-
     private let submit: (ProxiedRequest) -> Void
     private let settings: ProxySettings
     private let observer: RequestObserver
     private let deadlines: ConnectionDeadlines
     private var state = State.idle
-    private var queued = CircularBuffer<Queued>(initialCapacity: 4)
-    /// Request heads in `queued`; with the one being handled, the client's requests ahead of
-    /// their answers.
-    private var queuedHeads = 0
+    /// What arrived while a request is with a worker; with the one in hand, the client's
+    /// requests ahead of their answers.
+    private var queued = PipelinedParts()
     /// A `read` held back while parts are queued.
     private var readPending = false
     /// Set by `ChannelShouldQuiesceEvent`: the request in hand is answered with
@@ -111,16 +103,12 @@ final class HTTPProxyHandler: ChannelDuplexHandler, RemovableChannelHandler {
             self.handle(part, context: context)
             return
         }
-        if case .head = part {
-            self.queuedHeads += 1
-            if 1 + self.queuedHeads > self.settings.limits.maxPipelined {
-                self.queued.removeAll()
-                self.state = .closing
-                context.close(promise: nil)
-                return
-            }
-        }
         self.queued.append(.part(part))
+        if 1 + self.queued.requests > self.settings.limits.maxPipelined {
+            self.queued.removeAll()
+            self.state = .closing
+            context.close(promise: nil)
+        }
     }
 
     /// Reads pause only while parts wait in `queued`; they resume once it is empty.
@@ -202,46 +190,32 @@ final class HTTPProxyHandler: ChannelDuplexHandler, RemovableChannelHandler {
             }
             switch next {
             case .part(let part):
-                if case .head = part {
-                    self.queuedHeads -= 1
-                }
                 self.handle(part, context: context)
             case .malformed(let error):
                 self.answerMalformed(error, context: context)
             }
         }
-        if self.queued.isEmpty {
-            self.queuedHeads = 0
-            if self.readPending {
-                self.readPending = false
-                context.read()
-            }
+        if self.queued.isEmpty, self.readPending {
+            self.readPending = false
+            context.read()
         }
     }
 
     private func receiveHead(_ head: HTTPRequestHead, context: ChannelHandlerContext) {
-        let limits = self.settings.limits
-        if head.headers.count > limits.maxHeaders {
-            self.reject(.tooManyHeaders(limit: limits.maxHeaders), version: head.version, context: context)
-            return
-        }
-        if Self.headBytes(head) > limits.maxHeaderBytes {
-            self.reject(.headersTooLarge, version: head.version, context: context)
-            return
-        }
-        if let length = head.headers.first(name: "content-length").flatMap(Int.init), length > self.settings.maxBodySize
-        {
-            self.reject(.bodyTooLarge, version: head.version, context: context)
-            return
-        }
         self.clientAddress = ClientAddress.resolve(
             peer: self.peerAddress,
             forwardedFor: head.headers["x-forwarded-for"],
-            trustedProxies: limits.trustedProxies
+            trustedProxies: self.settings.limits.trustedProxies
         )
-        if let wait = self.rateLimitWait(head) {
+        switch RequestAdmission.check(head, client: self.clientAddress, settings: self.settings) {
+        case .refuse(let error):
+            self.reject(error, version: head.version, context: context)
+            return
+        case .rateLimited(let wait):
             self.state = .discarding(head, .rateLimited(retryAfter: wait), .now())
             return
+        case .accept:
+            break
         }
         if head.headers.first(name: "expect")?.lowercased() == "100-continue" {
             // The client waits for this before sending the body; the body limit was checked above.
@@ -256,51 +230,18 @@ final class HTTPProxyHandler: ChannelDuplexHandler, RemovableChannelHandler {
         self.state = .receiving(head, context.channel.allocator.buffer(capacity: 0), .now())
     }
 
-    /// Seconds to wait when the client is over a rate limit, else nil.
-    private func rateLimitWait(_ head: HTTPRequestHead) -> Double? {
-        if let limiter = self.settings.rateLimiter, let wait = limiter.check(client: self.clientAddress) {
-            return wait
-        }
-        if head.method == .POST, let limiter = self.settings.authRateLimiter {
-            let path = head.uri.split(separator: "?", maxSplits: 1).first ?? ""
-            if path == "/api/users" || path == "/api/users/login" {
-                return limiter.check(client: self.clientAddress)
-            }
-        }
-        return nil
-    }
-
-    /// Request line plus header fields, as the client sent them (near enough: ": " and CRLF).
-    static func headBytes(_ head: HTTPRequestHead) -> Int {
-        var total = head.method.rawValue.utf8.count + head.uri.utf8.count + 11
-        for (name, value) in head.headers {
-            total += name.utf8.count + value.utf8.count + 4
-        }
-        return total
-    }
-
     private func forward(_ head: HTTPRequestHead, body: ByteBuffer, context: ChannelHandlerContext) {
         let clientID = head.headers.first(name: "x-request-id")
         let requestID = clientID.flatMap { RequestIDs.isAcceptable($0) ? $0 : nil } ?? RequestIDs.generate()
-        var headers: [HeaderField] = []
-        headers.reserveCapacity(head.headers.count + 2)
-        for (name, value) in head.headers
-        where !name.caseInsensitiveEquals("x-request-id") && !InternalHeaders.isInternal(name) {
-            headers.append(HeaderField(name: name, value: value))
-        }
-        headers.append(HeaderField(name: "X-Request-Id", value: requestID))
         let writeKey = ProxiedRequest.mayWrite(head.method.rawValue) ? RequestIDs.generate() : nil
-        if let writeKey {
-            headers.append(HeaderField(name: InternalHeaders.writeKey, value: writeKey))
-        }
         let loopBound = NIOLoopBound((self, context), eventLoop: context.eventLoop)
         let eventLoop = context.eventLoop
         let request = ProxiedRequest(
             head: RequestHead(
-                method: head.method.rawValue,
-                target: head.uri,
+                forwarding: head,
                 peerAddress: self.clientAddress,
-                headers: headers
+                requestID: requestID,
+                writeKey: writeKey
             ),
             body: body,
             requestID: requestID,
