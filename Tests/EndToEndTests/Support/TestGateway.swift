@@ -41,7 +41,7 @@ final class TestGateway {
         self.port = try Self.freePort()
         self.adminPort = try Self.freePort(excluding: [self.port])
         self.logPath = self.dataDirectory + "-gateway-\(self.port).log"
-        FileManager.default.createFile(atPath: self.logPath, contents: nil)
+        _ = FileManager.default.createFile(atPath: self.logPath, contents: nil)
         let log = try FileHandle(forWritingTo: URL(fileURLWithPath: self.logPath))
         let process = Process()
         process.executableURL = URL(fileURLWithPath: Self.gatewayPath)
@@ -181,7 +181,7 @@ final class TestGateway {
     /// pipe: a daemon the command starts (pg_ctl start) could hold a pipe open forever.
     static func run(_ executable: String, _ arguments: [String]) throws -> String {
         let outputPath = NSTemporaryDirectory() + "rookery-run-\(UUID().uuidString).out"
-        FileManager.default.createFile(atPath: outputPath, contents: nil)
+        _ = FileManager.default.createFile(atPath: outputPath, contents: nil)
         defer { try? FileManager.default.removeItem(atPath: outputPath) }
         let sink = try FileHandle(forWritingTo: URL(fileURLWithPath: outputPath))
         defer { try? sink.close() }
@@ -200,10 +200,10 @@ final class TestGateway {
         return output.trimmingCharacters(in: .whitespacesAndNewlines)
     }
 
+    /// A new directory, removed with its siblings when the test bundle finishes
+    /// (`TemporaryDirectories`).
     static func makeTemporaryDirectory() throws -> String {
-        let path = NSTemporaryDirectory() + "rookery-e2e-" + UUID().uuidString.prefix(8)
-        try FileManager.default.createDirectory(atPath: path, withIntermediateDirectories: true)
-        return path
+        try TemporaryDirectories.shared.make(prefix: "rookery-e2e-")
     }
 
     /// A loopback port nobody listens on right now.
