@@ -65,6 +65,30 @@ final class GatewayLifecycleTests: XCTestCase {
         XCTAssertEqual(try second.request("GET", "/api/tags").status, 200)
     }
 
+    func testWorkersStartWithoutGnuTLSInitializingAndAnOperatorCanOverrideIt() throws {
+        let gateway = try TestGateway(workers: 1)
+        defer { gateway.stop() }
+        let worker = try XCTUnwrap(gateway.workerPIDs().first)
+        XCTAssertEqual(try Self.environment(of: worker)["GNUTLS_NO_IMPLICIT_INIT"], "1")
+        XCTAssertEqual(try gateway.request("GET", "/api/tags").status, 200)
+
+        let overridden = try TestGateway(workers: 1, environment: ["GNUTLS_NO_IMPLICIT_INIT": "0"])
+        defer { overridden.stop() }
+        let other = try XCTUnwrap(overridden.workerPIDs().first)
+        XCTAssertEqual(try Self.environment(of: other)["GNUTLS_NO_IMPLICIT_INIT"], "0")
+    }
+
+    static func environment(of pid: pid_t) throws -> [String: String] {
+        let data = try Data(contentsOf: URL(fileURLWithPath: "/proc/\(pid)/environ"))
+        var result: [String: String] = [:]
+        for entry in data.split(separator: 0) {
+            let text = String(decoding: entry, as: UTF8.self)
+            guard let equals = text.firstIndex(of: "=") else { continue }
+            result[String(text[..<equals])] = String(text[text.index(after: equals)...])
+        }
+        return result
+    }
+
     func testAKilledWorkerIsReplaced() throws {
         let gateway = try TestGateway(workers: 2)
         defer { gateway.stop() }

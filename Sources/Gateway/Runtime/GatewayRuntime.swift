@@ -210,6 +210,10 @@ final class GatewayRuntime: Sendable {
         environment["ROOKERY_JWT_TTL"] = String(configuration.jwtTimeToLive)
         environment["ROOKERY_DEBUG_QUERY_COUNT"] = configuration.debugQueryCount ? "1" : "0"
         environment["ROOKERY_BENCH_ROUTES"] = configuration.benchRoutes ? "1" : "0"
+        // libpq loads GnuTLS (through libldap), whose load-time constructor initializes its
+        // crypto backend and maps about 0.8 MiB more per worker. Workers never use GnuTLS, and
+        // libldap initializes it itself if an LDAP lookup ever needs TLS.
+        environment["GNUTLS_NO_IMPLICIT_INIT"] = environment["GNUTLS_NO_IMPLICIT_INIT"] ?? "1"
         return environment
     }
 }
