@@ -10,7 +10,7 @@
 # seeded user, warms up, runs each scenario with wrk for DURATION seconds, and prints:
 # scenario, req/s, p50, p99, errors (HTTP status > 399 + socket errors), and the resident
 # memory of the gateway and of its workers (sum and largest RSS, and the largest worker's
-# private memory) read from /proc once the workers are idle again after the scenario, and the requests the workers have answered so
+# private memory and proportional set size) read from /proc once the workers are idle again after the scenario, and the requests the workers have answered so
 # far (run the same scenario twice to see whether memory grows). On exit, also on Ctrl-C or an error, it stops the gateway it started (which
 # stops its workers and PostgreSQL) and deletes the temp dir (KEEP=1 keeps it).
 #
@@ -95,15 +95,19 @@ rss_kib() { awk '/^VmRSS:/ {print $2}' "/proc/$1/status" 2>/dev/null || echo 0; 
 private_kib() {
   awk '/^Private_(Clean|Dirty):/ {sum += $2} END {print sum + 0}' "/proc/$1/smaps_rollup" 2>/dev/null || echo 0
 }
-memory() {  # "gateway MiB | workers sum MiB (max MiB) | largest worker private MiB"
-  local gateway sum=0 max=0 private=0 pid rss own
+# Each page counted once, its shared pages split between the processes that map them: what
+# a worker really costs when several run side by side.
+pss_kib() { awk '/^Pss:/ {print $2}' "/proc/$1/smaps_rollup" 2>/dev/null || echo 0; }
+memory() {  # "gateway MiB | workers sum MiB (max MiB) | largest worker private MiB | largest PSS MiB"
+  local gateway sum=0 max=0 private=0 proportional=0 pid rss own pss
   gateway=$(rss_kib "$GATEWAY_PID")
   for pid in $(worker_pids); do
     rss=$(rss_kib "$pid"); sum=$((sum + rss)); [ "$rss" -gt "$max" ] && max=$rss
     own=$(private_kib "$pid"); [ "$own" -gt "$private" ] && private=$own
+    pss=$(pss_kib "$pid"); [ "$pss" -gt "$proportional" ] && proportional=$pss
   done
-  awk -v g="$gateway" -v s="$sum" -v m="$max" -v p="$private" \
-    'BEGIN { printf "%.1f | %.1f (max %.1f) | %.1f", g/1024, s/1024, m/1024, p/1024 }'
+  awk -v g="$gateway" -v s="$sum" -v m="$max" -v p="$private" -v q="$proportional" \
+    'BEGIN { printf "%.1f | %.1f (max %.1f) | %.1f | %.1f", g/1024, s/1024, m/1024, p/1024, q/1024 }'
 }
 
 # Requests still queued or running when wrk stops (a registration's scrypt holds 32 MiB while
@@ -151,6 +155,6 @@ done
 echo
 echo "Rookery load test: $(nproc) cores, $WORKER_COUNT workers, wrk -t$THREADS -c$CONNECTIONS, ${DURATION}s per scenario, $(date -u +%Y-%m-%d)"
 echo
-echo "| scenario | req/s | p50 | p99 | errors | gateway RSS MiB | workers RSS MiB | worker private MiB | served so far |"
-echo "|---|---:|---:|---:|---:|---:|---:|---:|---:|"
+echo "| scenario | req/s | p50 | p99 | errors | gateway RSS MiB | workers RSS MiB | worker private MiB | worker PSS MiB | served so far |"
+echo "|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|"
 printf '%s' "$ROWS"
