@@ -4,32 +4,43 @@
 struct JSONWriter {
     private(set) var bytes: [UInt8] = []
     /// Whether the next value in the current container needs a leading comma.
-    private var needsComma: [Bool] = [false]
+    private var needsComma = false
+    /// `needsComma` of each enclosing container, innermost last: touched only when a container
+    /// begins or ends, not for every value.
+    private var enclosingNeedsComma: [Bool] = []
 
     init(capacity: Int = 256) {
         self.bytes.reserveCapacity(capacity)
     }
 
     mutating func beginObject() {
-        self.separate()
-        self.bytes.append(UInt8(ascii: "{"))
-        self.needsComma.append(false)
+        self.begin(UInt8(ascii: "{"))
     }
 
     mutating func endObject() {
-        self.bytes.append(UInt8(ascii: "}"))
-        self.needsComma.removeLast()
+        self.end(UInt8(ascii: "}"))
     }
 
     mutating func beginArray() {
-        self.separate()
-        self.bytes.append(UInt8(ascii: "["))
-        self.needsComma.append(false)
+        self.begin(UInt8(ascii: "["))
     }
 
     mutating func endArray() {
-        self.bytes.append(UInt8(ascii: "]"))
-        self.needsComma.removeLast()
+        self.end(UInt8(ascii: "]"))
+    }
+
+    private mutating func begin(_ bracket: UInt8) {
+        self.separate()
+        self.bytes.append(bracket)
+        self.enclosingNeedsComma.append(self.needsComma)
+        self.needsComma = false
+    }
+
+    /// Closes the innermost container. An unbalanced end (a bug in the caller) writes the
+    /// bracket and keeps going rather than trapping.
+    private mutating func end(_ bracket: UInt8) {
+        self.bytes.append(bracket)
+        self.needsComma = self.enclosingNeedsComma.popLast() ?? true
     }
 
     /// Writes an object key; the next call writes its value.
@@ -37,7 +48,7 @@ struct JSONWriter {
         self.separate()
         self.appendQuoted(name)
         self.bytes.append(UInt8(ascii: ":"))
-        self.needsComma[self.needsComma.count - 1] = false
+        self.needsComma = false
     }
 
     mutating func string(_ value: String) {
@@ -69,11 +80,10 @@ struct JSONWriter {
     }
 
     private mutating func separate() {
-        let depth = self.needsComma.count - 1
-        if self.needsComma[depth] {
+        if self.needsComma {
             self.bytes.append(UInt8(ascii: ","))
         }
-        self.needsComma[depth] = true
+        self.needsComma = true
     }
 
     /// Writes `utf8` (which must be valid UTF-8, as text from PostgreSQL is) as a JSON string:

@@ -41,4 +41,45 @@ final class JSONWriterTests: XCTestCase {
             XCTAssertEqual(String(decoding: json.bytes, as: UTF8.self), "[" + self.quoted(sample) + ",\"\"]", sample)
         }
     }
+
+    func testCommasFollowNestingExactly() {
+        var json = JSONWriter()
+        json.beginObject()
+        json.key("a")
+        json.beginArray()
+        json.beginObject()
+        json.endObject()
+        json.beginObject()
+        json.key("x")
+        json.int(1)
+        json.key("y")
+        json.beginArray()
+        json.endArray()
+        json.endObject()
+        json.int(2)
+        json.endArray()
+        json.key("b")
+        json.null()
+        json.key("c")
+        json.beginObject()
+        json.key("d")
+        json.bool(true)
+        json.endObject()
+        json.key("e")
+        json.string("f")
+        json.endObject()
+        XCTAssertEqual(
+            String(decoding: json.bytes, as: UTF8.self),
+            #"{"a":[{},{"x":1,"y":[]},2],"b":null,"c":{"d":true},"e":"f"}"#
+        )
+    }
+
+    func testAnUnbalancedEndDoesNotTrap() {
+        var json = JSONWriter()
+        json.beginArray()
+        json.endArray()
+        json.endArray()
+        json.int(1)
+        XCTAssertEqual(String(decoding: json.bytes, as: UTF8.self), "[]],1")
+    }
 }
