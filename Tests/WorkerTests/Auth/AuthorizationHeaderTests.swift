@@ -20,4 +20,22 @@ final class AuthorizationHeaderTests: XCTestCase {
         XCTAssertNil(AuthorizationHeader.token(from: "Token a b"))
         XCTAssertNil(AuthorizationHeader.token(from: "Tokens abc"))
     }
+
+    func testTabsSeparateLikeSpacesAndOtherWhitespaceDoesNot() {
+        XCTAssertEqual(AuthorizationHeader.token(from: "\tToken\t\tabc\t"), "abc")
+        XCTAssertEqual(AuthorizationHeader.token(from: "tOkEn abc"), "abc")
+        XCTAssertNil(AuthorizationHeader.token(from: "Token\u{A0}abc"))
+        XCTAssertNil(AuthorizationHeader.token(from: "Token a\tb"))
+    }
+
+    func testTheSchemeIsComparedInASCIIOnly() {
+        // U+212A KELVIN SIGN lowercases to "k" in Unicode; RFC 9110 compares schemes in ASCII.
+        XCTAssertNil(AuthorizationHeader.token(from: "To\u{212A}en abc"))
+        XCTAssertNil(AuthorizationHeader.token(from: "Tökén abc"))
+    }
+
+    func testTheCredentialIsReturnedByteForByte() {
+        XCTAssertEqual(AuthorizationHeader.token(from: "Bearer é\u{301}.x"), "é\u{301}.x")
+        XCTAssertEqual(AuthorizationHeader.token(from: "Token \u{301}abc"), "\u{301}abc")
+    }
 }
