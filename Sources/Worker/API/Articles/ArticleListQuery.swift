@@ -29,21 +29,60 @@ struct ArticleListQuery {
     private(set) var parameters: [String?]
 
     init(filter: Filter, page: PageParameters, viewerID: Int64?) {
-        // $1 viewer, $2 limit, $3 offset; filters follow.
+        // $1 viewer, $2 limit, $3 offset; then each filter that is present, in this order.
         var parameters: [String?] = [viewerID.postgresText, page.limit.postgresText, page.offset.postgresText]
-        func bind(_ value: String?) -> Placeholder? {
-            guard let value else { return nil }
+        for value in [filter.tag, filter.author, filter.favoritedBy] where value != nil {
             parameters.append(value)
-            return Placeholder(number: parameters.count)
+        }
+        self.parameters = parameters
+        self.sql = Self.texts[Shape(filter).index]
+    }
+
+    /// Which filters are present: all a statement's text depends on.
+    private struct Shape {
+        static let count = 16
+        var followedByViewer: Bool
+        var tag: Bool
+        var author: Bool
+        var favoritedBy: Bool
+
+        init(_ filter: Filter) {
+            self.followedByViewer = filter.followedByViewer
+            self.tag = filter.tag != nil
+            self.author = filter.author != nil
+            self.favoritedBy = filter.favoritedBy != nil
+        }
+
+        init(index: Int) {
+            self.followedByViewer = index & 8 != 0
+            self.tag = index & 1 != 0
+            self.author = index & 2 != 0
+            self.favoritedBy = index & 4 != 0
+        }
+
+        var index: Int {
+            (self.tag ? 1 : 0) | (self.author ? 2 : 0) | (self.favoritedBy ? 4 : 0) | (self.followedByViewer ? 8 : 0)
+        }
+    }
+
+    /// The text of every shape, built once: a list request only picks its text.
+    private static let texts: [String] = (0..<Shape.count).map { ArticleListQuery.text(for: Shape(index: $0)) }
+
+    private static func text(for shape: Shape) -> String {
+        // Placeholders are numbered in the order `init` appends the values, after $1–$3.
+        var next = 3
+        func placeholder(_ present: Bool) -> Placeholder? {
+            guard present else { return nil }
+            next += 1
+            return Placeholder(number: next)
         }
         let selection = Selection(
-            followedByViewer: filter.followedByViewer,
-            tag: bind(filter.tag),
-            author: bind(filter.author),
-            favoritedBy: bind(filter.favoritedBy)
+            followedByViewer: shape.followedByViewer,
+            tag: placeholder(shape.tag),
+            author: placeholder(shape.author),
+            favoritedBy: placeholder(shape.favoritedBy)
         )
-        self.parameters = parameters
-        self.sql = """
+        return """
             WITH total AS (\(selection.total))
             SELECT total.n, \(ArticleSQL.columns(viewer: "$1::bigint", body: "NULL::text")),
                 \(ViewerCheck.column(viewer: "$1::bigint"))
@@ -57,8 +96,9 @@ struct ArticleListQuery {
     }
 }
 
-/// A bound parameter's place in the SQL text (`$4`). Only `ArticleListQuery.init` makes them,
-/// after appending the value to the parameters, so a filter value can never reach the text.
+/// A bound parameter's place in the SQL text (`$4`). Only `ArticleListQuery.text(for:)` makes
+/// them, from a shape that says only which filters are present, so a filter value can never
+/// reach the text.
 private struct Placeholder: CustomStringConvertible {
     let number: Int
     var description: String { "$\(self.number)" }

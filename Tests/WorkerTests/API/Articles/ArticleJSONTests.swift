@@ -92,4 +92,26 @@ final class ArticleJSONTests: XCTestCase {
         XCTAssertEqual(anonymous.parameters, [nil, "20", "0"])
         XCTAssertFalse(anonymous.sql.contains("FROM articles a WHERE"))
     }
+
+    func testEveryFilterShapeUsesExactlyItsParametersAndNoValueReachesTheText() {
+        let values = ["tag-value'", "author-value'", "favorited-value'"]
+        for index in 0..<16 {
+            let filter = ArticleListQuery.Filter(
+                tag: index & 1 != 0 ? values[0] : nil,
+                author: index & 2 != 0 ? values[1] : nil,
+                favoritedBy: index & 4 != 0 ? values[2] : nil,
+                followedByViewer: index & 8 != 0
+            )
+            let query = ArticleListQuery(filter: filter, page: PageParameters(), viewerID: 7)
+            let present = [filter.tag, filter.author, filter.favoritedBy].compactMap { $0 }
+            XCTAssertEqual(query.parameters, ["7", "20", "0"] + present, "shape \(index)")
+            for number in 1...query.parameters.count {
+                XCTAssertTrue(query.sql.contains("$\(number)"), "shape \(index) lacks $\(number)")
+            }
+            XCTAssertFalse(query.sql.contains("$\(query.parameters.count + 1)"), "shape \(index)")
+            for value in values {
+                XCTAssertFalse(query.sql.contains(value), "shape \(index)")
+            }
+        }
+    }
 }
