@@ -82,4 +82,49 @@ final class JSONWriterTests: XCTestCase {
         json.int(1)
         XCTAssertEqual(String(decoding: json.bytes, as: UTF8.self), "[]],1")
     }
+
+    /// The escape check reads eight bytes at a time: put every character that needs escaping,
+    /// and its neighbours that do not, at every offset of strings from 0 to 24 bytes.
+    func testEscapingIsFoundAtEveryOffset() throws {
+        let special: [UInt8] = [0x00, 0x01, 0x1F, 0x22, 0x5C, 0x0A]
+        let plain: [UInt8] = [0x20, 0x21, 0x23, 0x5B, 0x5D, 0x7F, 0x80, 0xFF - 0x40]
+        for length in 0...24 {
+            for position in 0..<max(length, 1) {
+                for byte in special + plain {
+                    var sample = [UInt8](repeating: UInt8(ascii: "a"), count: length)
+                    if length > 0 { sample[position] = byte }
+                    guard let text = String(validating: sample, as: UTF8.self) else { continue }
+                    var json = JSONWriter()
+                    json.beginArray()
+                    sample.withUnsafeBytes { json.string(utf8: $0) }
+                    json.endArray()
+                    let parsed = try JSONSerialization.jsonObject(with: Data(json.bytes)) as? [String]
+                    XCTAssertEqual(parsed, [text], "length \(length), byte \(byte) at \(position)")
+                    let escaped = special.contains(byte) && length > 0
+                    XCTAssertEqual(json.bytes.count > length + 4, escaped, "length \(length), byte \(byte)")
+                }
+            }
+        }
+    }
+
+    func testAPreRenderedKeyWritesLikeAStringKey() {
+        let names = ["slug", "with \"quote\"", "ünï"]
+        for name in names {
+            var dynamic = JSONWriter()
+            dynamic.beginObject()
+            dynamic.key("first")
+            dynamic.int(1)
+            dynamic.key(name)
+            dynamic.null()
+            dynamic.endObject()
+            var rendered = JSONWriter()
+            rendered.beginObject()
+            rendered.key(JSONWriter.Key("first"))
+            rendered.int(1)
+            rendered.key(JSONWriter.Key(name))
+            rendered.null()
+            rendered.endObject()
+            XCTAssertEqual(rendered.bytes, dynamic.bytes, name)
+        }
+    }
 }
