@@ -70,6 +70,32 @@ final class WorkerHandle {
         return self.pipelined.allSatisfy { $0.request.isRetryable }
     }
 
+    /// How many answers in a row, up to the latest, made no database round trip.
+    private(set) var answersWithoutDatabase = 0
+
+    /// Counts the answer's database round trips into `answersWithoutDatabase`.
+    func answered(databaseRoundTrips: UInt32) {
+        if databaseRoundTrips == 0 {
+            self.answersWithoutDatabase = min(self.answersWithoutDatabase + 1, Self.fastStreak)
+        } else {
+            self.answersWithoutDatabase = 0
+        }
+    }
+
+    /// After this many answers in a row without a database round trip, a worker is serving
+    /// requests that cannot wait on anything (`/json`, `OPTIONS`, static answers).
+    static let fastStreak = 16
+
+    /// How many requests this worker may hold (the one it runs included) when the configured
+    /// depth is `depth`: twice as many while its recent answers needed no database. Behind
+    /// such requests a deeper pipeline costs no waiting and lets the worker answer more of
+    /// them per wake-up; behind database requests, requests wait for the database and are
+    /// better off in the gateway's queue, where any worker that frees up can take them.
+    func pipelineLimit(depth: Int) -> Int {
+        guard depth > 1, self.answersWithoutDatabase >= Self.fastStreak else { return depth }
+        return depth * 2
+    }
+
     init(id: UInt64, slot: Int, generation: Int, pid: pid_t, now: NIODeadline) {
         self.id = id
         self.slot = slot

@@ -32,18 +32,19 @@ extension WorkerPool {
         self.checkDrained()
     }
 
-    /// A busy worker that may take one more request behind its current one: fewest waiting,
-    /// then the one whose current request started first (likely the first to finish). Workers
-    /// about to retire or recycle, workers holding a write (`acceptsPipelinedRequests`), and
-    /// workers whose request already runs longer than `pipelineHeadLimit` (probably slow), get
-    /// nothing more.
+    /// A busy worker that may take one more request behind its current one, up to its
+    /// `pipelineLimit`: fewest waiting, then the one whose current request started first
+    /// (likely the first to finish). Workers about to retire or recycle, workers holding a
+    /// write (`acceptsPipelinedRequests`), and workers whose request already runs longer than
+    /// `pipelineHeadLimit` (probably slow), get nothing more.
     func pickPipelineWorker() -> WorkerHandle? {
         guard self.configuration.pipelineDepth > 1 else { return nil }
         let now = NIODeadline.now()
         var best: WorkerHandle?
         for worker in self.workers.values
         where worker.state == .busy && !worker.retireWhenIdle && worker.acceptsPipelinedRequests {
-            guard let head = worker.inFlight, worker.pipelined.count < self.configuration.pipelineDepth - 1,
+            guard let head = worker.inFlight,
+                worker.pipelined.count < worker.pipelineLimit(depth: self.configuration.pipelineDepth) - 1,
                 now - head.startedAt < Self.pipelineHeadLimit
             else { continue }
             if let limit = worker.requestLimit, worker.requestsServed + 1 + worker.pipelined.count >= limit {
@@ -201,6 +202,7 @@ extension WorkerPool {
             inFlight.timeout?.cancel()
             worker.inFlight = nil
             worker.requestsServed += 1
+            worker.answered(databaseRoundTrips: statistics.databaseRoundTrips)
             if !worker.pipelined.isEmpty {
                 var next = worker.pipelined.removeFirst()
                 self.start(&next, on: worker)

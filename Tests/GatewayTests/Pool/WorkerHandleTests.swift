@@ -39,4 +39,30 @@ final class WorkerHandleTests: XCTestCase {
             XCTAssertFalse(self.worker(current: "GET", pipelined: ["GET", write]).acceptsPipelinedRequests, write)
         }
     }
+
+    func testTheLimitDoublesOnlyAfterAStreakOfAnswersWithoutTheDatabase() {
+        let worker = self.worker(current: "GET")
+        XCTAssertEqual(worker.pipelineLimit(depth: 4), 4)
+        for _ in 1..<WorkerHandle.fastStreak {
+            worker.answered(databaseRoundTrips: 0)
+        }
+        XCTAssertEqual(worker.pipelineLimit(depth: 4), 4, "one answer short of the streak")
+        worker.answered(databaseRoundTrips: 0)
+        XCTAssertEqual(worker.pipelineLimit(depth: 4), 8)
+        for _ in 0..<100 {
+            worker.answered(databaseRoundTrips: 0)
+        }
+        XCTAssertEqual(worker.pipelineLimit(depth: 4), 8)
+        worker.answered(databaseRoundTrips: 1)
+        XCTAssertEqual(worker.pipelineLimit(depth: 4), 4, "one database answer ends the streak")
+    }
+
+    func testWithoutPipeliningTheLimitStaysOne() {
+        let worker = self.worker(current: "GET")
+        for _ in 0..<WorkerHandle.fastStreak {
+            worker.answered(databaseRoundTrips: 0)
+        }
+        XCTAssertEqual(worker.pipelineLimit(depth: 1), 1)
+        XCTAssertEqual(worker.pipelineLimit(depth: 2), 4)
+    }
 }
