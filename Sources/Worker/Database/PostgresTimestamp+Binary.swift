@@ -16,23 +16,13 @@ extension PostgresTimestamp {
             return try text.withUTF8 { try body(UnsafeRawBufferPointer($0)) }
         }
         let milliseconds = floorDivide(unixMicroseconds, 1000).quotient
-        let (days, millisecondOfDay) = floorDivide(milliseconds, 86_400_000)
-        let (year, month, day) = civil(fromDays: days)
-        guard (1...9999).contains(year) else {
+        let time = CivilTime(unixMilliseconds: milliseconds)
+        guard (1...9999).contains(time.year) else {
             var text = self.format(unixMilliseconds: milliseconds)
             return try text.withUTF8 { try body(UnsafeRawBufferPointer($0)) }
         }
         return try withUnsafeTemporaryAllocation(of: UInt8.self, capacity: 24) { buffer in
-            let count = self.writeCommonEra(
-                year: year,
-                month: month,
-                day: day,
-                hour: millisecondOfDay / 3_600_000,
-                minute: millisecondOfDay / 60_000 % 60,
-                second: millisecondOfDay / 1000 % 60,
-                millisecond: millisecondOfDay % 1000,
-                into: buffer
-            )
+            let count = self.writeCommonEra(time, into: buffer)
             return try body(UnsafeRawBufferPointer(UnsafeMutableBufferPointer(rebasing: buffer[..<count])))
         }
     }

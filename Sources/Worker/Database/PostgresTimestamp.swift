@@ -20,28 +20,16 @@ enum PostgresTimestamp {
 
     /// `format(_:)` for a whole number of milliseconds since 1970-01-01 00:00:00 UTC.
     static func format(unixMilliseconds total: Int64) -> String {
-        let (days, millisecondOfDay) = floorDivide(total, 86_400_000)
-        let (year, month, day) = civil(fromDays: days)
-        let hour = millisecondOfDay / 3_600_000
-        let minute = millisecondOfDay / 60_000 % 60
-        let second = millisecondOfDay / 1000 % 60
-        let millisecond = millisecondOfDay % 1000
-        if (1...9999).contains(year) {
-            return self.formatCommonEra(
-                year: year,
-                month: month,
-                day: day,
-                hour: hour,
-                minute: minute,
-                second: second,
-                millisecond: millisecond
-            )
+        let time = CivilTime(unixMilliseconds: total)
+        if (1...9999).contains(time.year) {
+            return String(unsafeUninitializedCapacity: 24) { self.writeCommonEra(time, into: $0) }
         }
         // Year 0 is 1 BC in PostgreSQL's calendar, as in ISO 8601's proleptic one.
-        let isBC = year <= 0
+        let isBC = time.year <= 0
         let text =
-            pad(isBC ? 1 - year : year, 4) + "-" + pad(month, 2) + "-" + pad(day, 2) + "T"
-            + pad(hour, 2) + ":" + pad(minute, 2) + ":" + pad(second, 2) + "." + pad(millisecond, 3) + "Z"
+            pad(isBC ? 1 - time.year : time.year, 4) + "-" + pad(time.month, 2) + "-" + pad(time.day, 2) + "T"
+            + pad(time.hour, 2) + ":" + pad(time.minute, 2) + ":" + pad(time.second, 2) + "."
+            + pad(time.millisecond, 3) + "Z"
         return isBC ? text + " BC" : text
     }
 
@@ -212,41 +200,9 @@ enum PostgresTimestamp {
 
     /// The common case, years 1–9999, built in one fixed-size byte buffer (this runs twice
     /// per article in every list).
-    private static func formatCommonEra(
-        year: Int64,
-        month: Int64,
-        day: Int64,
-        hour: Int64,
-        minute: Int64,
-        second: Int64,
-        millisecond: Int64
-    ) -> String {
-        String(unsafeUninitializedCapacity: 24) { buffer in
-            self.writeCommonEra(
-                year: year,
-                month: month,
-                day: day,
-                hour: hour,
-                minute: minute,
-                second: second,
-                millisecond: millisecond,
-                into: buffer
-            )
-        }
-    }
-
     /// Writes `YYYY-MM-DDTHH:MM:SS.mmmZ` for a year in 1–9999 at the start of `buffer`, which
     /// must hold at least 24 bytes; returns 24.
-    static func writeCommonEra(
-        year: Int64,
-        month: Int64,
-        day: Int64,
-        hour: Int64,
-        minute: Int64,
-        second: Int64,
-        millisecond: Int64,
-        into buffer: UnsafeMutableBufferPointer<UInt8>
-    ) -> Int {
+    static func writeCommonEra(_ time: CivilTime, into buffer: UnsafeMutableBufferPointer<UInt8>) -> Int {
         precondition(buffer.count >= 24, "the timestamp buffer holds 24 bytes")
         var index = 0
         func put(_ value: Int64, _ width: Int) {
@@ -261,19 +217,19 @@ enum PostgresTimestamp {
             buffer[index] = UInt8(ascii: character)
             index += 1
         }
-        put(year, 4)
+        put(time.year, 4)
         put("-")
-        put(month, 2)
+        put(time.month, 2)
         put("-")
-        put(day, 2)
+        put(time.day, 2)
         put("T")
-        put(hour, 2)
+        put(time.hour, 2)
         put(":")
-        put(minute, 2)
+        put(time.minute, 2)
         put(":")
-        put(second, 2)
+        put(time.second, 2)
         put(".")
-        put(millisecond, 3)
+        put(time.millisecond, 3)
         put("Z")
         return index
     }
@@ -281,5 +237,25 @@ enum PostgresTimestamp {
     private static func pad(_ value: Int64, _ width: Int) -> String {
         let digits = String(value)
         return digits.count >= width ? digits : String(repeating: "0", count: width - digits.count) + digits
+    }
+
+    /// An instant in UTC split into calendar fields (proleptic Gregorian; year 0 is 1 BC).
+    struct CivilTime {
+        var year: Int64
+        var month: Int64
+        var day: Int64
+        var hour: Int64
+        var minute: Int64
+        var second: Int64
+        var millisecond: Int64
+
+        init(unixMilliseconds total: Int64) {
+            let (days, millisecondOfDay) = PostgresTimestamp.floorDivide(total, 86_400_000)
+            (self.year, self.month, self.day) = PostgresTimestamp.civil(fromDays: days)
+            self.hour = millisecondOfDay / 3_600_000
+            self.minute = millisecondOfDay / 60_000 % 60
+            self.second = millisecondOfDay / 1000 % 60
+            self.millisecond = millisecondOfDay % 1000
+        }
     }
 }

@@ -29,31 +29,31 @@ enum ArticleJSON {
     /// One article object; `body` is written only when the record has one.
     static func write(_ article: ArticleRecord, to json: inout JSONWriter) {
         json.beginObject()
-        json.key("slug")
+        json.key(ArticleJSONKey.slug)
         json.string(article.slug)
-        json.key("title")
+        json.key(ArticleJSONKey.title)
         json.string(article.title)
-        json.key("description")
+        json.key(ArticleJSONKey.description)
         json.string(article.description)
         if let body = article.body {
-            json.key("body")
+            json.key(ArticleJSONKey.body)
             json.string(body)
         }
-        json.key("tagList")
+        json.key(ArticleJSONKey.tagList)
         json.beginArray()
         for tag in article.tagList {
             json.string(tag)
         }
         json.endArray()
-        json.key("createdAt")
+        json.key(ArticleJSONKey.createdAt)
         json.string(PostgresTimestamp.format(article.createdAt))
-        json.key("updatedAt")
+        json.key(ArticleJSONKey.updatedAt)
         json.string(PostgresTimestamp.format(article.updatedAt))
-        json.key("favorited")
+        json.key(ArticleJSONKey.favorited)
         json.bool(article.favorited)
-        json.key("favoritesCount")
+        json.key(ArticleJSONKey.favoritesCount)
         json.int(article.favoritesCount)
-        json.key("author")
+        json.key(ArticleJSONKey.author)
         article.author.write(to: &json)
         json.endObject()
     }

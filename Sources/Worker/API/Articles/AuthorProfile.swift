@@ -8,13 +8,13 @@ struct AuthorProfile: Equatable {
     /// Writes `{"username","bio","image","following"}` as the current value.
     func write(to json: inout JSONWriter) {
         json.beginObject()
-        json.key("username")
+        json.key(ArticleJSONKey.username)
         json.string(self.username)
-        json.key("bio")
+        json.key(ArticleJSONKey.bio)
         json.optionalString(self.bio)
-        json.key("image")
+        json.key(ArticleJSONKey.image)
         json.optionalString(self.image)
-        json.key("following")
+        json.key(ArticleJSONKey.following)
         json.bool(self.following)
         json.endObject()
     }
