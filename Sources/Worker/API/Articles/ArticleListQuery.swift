@@ -7,6 +7,9 @@
 /// still yields the total (with NULL article columns), which `count(*) OVER ()` on the page
 /// alone could not. `ArticleListJSON` renders the rows, fetched in binary format.
 ///
+/// Every item is read from its article row alone: the tags and the author's username, bio and
+/// image are copies kept there by migrations 4 and 5, so a page costs no `users` lookups.
+///
 /// The four lists of the read mix (no filter, `?tag=` alone, `?author=` alone, the feed) read
 /// their total from the counters that migration 3 maintains (docs/data-model.md) and take
 /// their page from one index range: `articles_newest_idx`, `article_tags_tag_newest_idx`,
@@ -84,13 +87,13 @@ struct ArticleListQuery {
         )
         return """
             WITH total AS (\(selection.total))
-            SELECT total.n, \(ArticleSQL.columns(viewer: "$1::bigint", body: "NULL::text")),
+            SELECT total.n,
+                \(ArticleSQL.columns(viewer: "$1::bigint", body: "NULL::text", author: ArticleSQL.copiedAuthor)),
                 \(ViewerCheck.column(viewer: "$1::bigint"))
             FROM total
             LEFT JOIN LATERAL (
                 \(selection.page)
             ) a ON true
-            LEFT JOIN users u ON u.id = a.author_id
             ORDER BY a.created_at DESC, a.id DESC
             """
     }
@@ -108,7 +111,7 @@ private struct Placeholder: CustomStringConvertible {
 /// for the page (`page`, the columns the outer `SELECT` reads from alias `a`). The filters are
 /// parameter placeholders (`$4`), never values.
 private enum Selection {
-    /// No filter: the sharded total, the newest ids from `articles_newest_idx`.
+    /// No filter: the sharded total, the page from `articles_newest_idx` (`newestFromFirstKey`).
     case everything
     /// `?tag=` alone: the tag's maintained count, ids from `article_tags_tag_newest_idx`.
     case tag(Placeholder)
@@ -162,13 +165,7 @@ private enum Selection {
     var page: String {
         switch self {
         case .everything:
-            return Self.articles(
-                idsInPageOrder: """
-                    SELECT x.id FROM articles x
-                    ORDER BY x.created_at DESC, x.id DESC
-                    \(Self.cachedPlanLimit)
-                    """
-            )
+            return Self.newestFromFirstKey
         case .tag(let tag):
             return Self.articles(
                 idsInPageOrder: """
@@ -189,7 +186,7 @@ private enum Selection {
 
     static let pageColumns =
         "a.id, a.slug, a.author_id, a.title, a.description, a.favorites_count, a.created_at, a.updated_at, "
-        + "a.tag_list"
+        + "a.tag_list, \(ArticleSQL.copiedAuthor)"
 
     static let limit = "LIMIT $2::integer OFFSET $3::integer"
 
@@ -242,6 +239,23 @@ private enum Selection {
             \(limit)
         """
     }
+
+    /// The unfiltered page in two steps: the key of its first article comes from
+    /// `articles_newest_idx` alone (an index-only scan, so skipping `offset` entries reads no
+    /// article row), then the index is walked from that key and only the page's rows are read.
+    /// The row comparison follows the index's column order, so it is the walk's index condition;
+    /// past the end the key is NULL and the page empty.
+    static let newestFromFirstKey = """
+        SELECT \(pageColumns)
+            FROM articles a
+            WHERE (a.created_at, a.id) <= (
+                SELECT x.created_at, x.id FROM articles x
+                ORDER BY x.created_at DESC, x.id DESC
+                OFFSET (SELECT $3::integer) LIMIT 1
+            )
+            ORDER BY a.created_at DESC, a.id DESC
+            LIMIT (SELECT $2::integer)
+        """
 
     /// The newest `limit + offset` of the followees' articles are among the newest
     /// `limit + offset` of each followee (`follows` has one row per followee, every article one

@@ -9,6 +9,10 @@ enum ArticleSQL {
     /// triggers keep on the article row, so no list item costs an index scan of `article_tags`.
     static let storedTags = "a.tag_list"
 
+    /// The author's username, bio and image as copied onto article `a` (migration 5), for
+    /// statements that read no `users` row.
+    static let copiedAuthor = "a.author_username, a.author_bio, a.author_image"
+
     /// The `ArticleRecord` columns for article alias `a` and author alias `u`, as seen by the
     /// user id bound at `viewer` (NULL for anonymous readers: both flags are then false).
     static func columns(
@@ -16,13 +20,14 @@ enum ArticleSQL {
         body: String = "a.body",
         tags: String = storedTags,
         favorited: String? = nil,
-        favoritesCount: String = "a.favorites_count"
+        favoritesCount: String = "a.favorites_count",
+        author: String = "u.username, u.bio, u.image"
     ) -> String {
         let favoritedExpression =
             favorited ?? "EXISTS (SELECT 1 FROM favorites fv WHERE fv.user_id = \(viewer) AND fv.article_id = a.id)"
         return """
             a.slug, a.title, a.description, \(body), a.created_at, a.updated_at, \(favoritesCount), \
-            \(favoritedExpression), \(tags), u.username, u.bio, u.image, \
+            \(favoritedExpression), \(tags), \(author), \
             EXISTS (SELECT 1 FROM follows fo WHERE fo.follower_id = \(viewer) AND fo.followee_id = a.author_id)
             """
     }
@@ -112,9 +117,14 @@ enum ArticleSQL {
         """
 
     /// Deletes the article if $2 wrote it. No row: unknown slug; `false`: someone else's.
+    ///
+    /// The caller's `users` row is locked before the article row (the delete needs a row of
+    /// `caller`), the order migration 5's triggers lock them in when that user's profile changes,
+    /// so the two cannot deadlock.
     static let delete = """
-        WITH target AS (SELECT id, author_id FROM articles WHERE slug = $1),
-        gone AS (DELETE FROM articles x USING target t WHERE x.id = t.id AND t.author_id = $2::bigint)
+        WITH caller AS (SELECT u.id FROM users u WHERE u.id = $2::bigint FOR NO KEY UPDATE),
+        target AS (SELECT id, author_id FROM articles WHERE slug = $1),
+        gone AS (DELETE FROM articles x USING target t, caller c WHERE x.id = t.id AND t.author_id = c.id)
         SELECT t.author_id = $2::bigint FROM target t
         """
 
