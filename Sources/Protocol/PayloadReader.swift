@@ -29,7 +29,17 @@ public struct PayloadReader {
         guard let bytes = self.buffer.readSlice(length: Int(length)) else {
             throw .truncatedPayload(frameType: self.frameType)
         }
-        guard let string = String(validating: bytes.readableBytesView, as: UTF8.self) else {
+        let string = bytes.withUnsafeReadableBytes { raw -> String? in
+            let utf8 = raw.assumingMemoryBound(to: UInt8.self)
+            // Header names and values are nearly always ASCII, which is valid UTF-8 as it is:
+            // `String(decoding:)` then copies it without a check. `String(validating:)` is not
+            // specialized for this module and looked up generic metadata on every call.
+            if utf8.allSatisfy({ $0 < 0x80 }) {
+                return String(decoding: utf8, as: UTF8.self)
+            }
+            return String(validating: utf8, as: UTF8.self)
+        }
+        guard let string else {
             throw .invalidUTF8(frameType: self.frameType)
         }
         return string
