@@ -89,7 +89,7 @@ final class ReadMixCountsAPITests: SharedGatewayTestCase {
 
     /// One writer changes `author`'s bio ten times while two others create and delete that
     /// author's articles. Every write locks the user's row before any article row, so none may
-    /// fail (a deadlock would answer 503); the window a wrong lock order opens is narrow, so this
+    /// fail (a deadlock would answer 500); the window a wrong lock order opens is narrow, so this
     /// run shows the writes succeed and the copies stay exact more than it provokes a deadlock.
     private func changeProfileWhileWriting(author: APIUser, tags: [String], client: APIClient) throws {
         let results = concurrently(3) { writer -> [Int] in
