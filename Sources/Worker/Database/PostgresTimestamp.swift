@@ -198,10 +198,9 @@ enum PostgresTimestamp {
         (0..<exponent).reduce(1) { value, _ in value * 10 }
     }
 
-    /// The common case, years 1–9999, built in one fixed-size byte buffer (this runs twice
-    /// per article in every list).
-    /// Writes `YYYY-MM-DDTHH:MM:SS.mmmZ` for a year in 1–9999 at the start of `buffer`, which
-    /// must hold at least 24 bytes; returns 24.
+    /// The common case: writes `YYYY-MM-DDTHH:MM:SS.mmmZ` for a year in 1–9999 at the start of
+    /// `buffer`, which must hold at least 24 bytes; returns 24. One fixed-size buffer, no
+    /// strings: this runs twice per article in every list.
     static func writeCommonEra(_ time: CivilTime, into buffer: UnsafeMutableBufferPointer<UInt8>) -> Int {
         precondition(buffer.count >= 24, "the timestamp buffer holds 24 bytes")
         var index = 0
