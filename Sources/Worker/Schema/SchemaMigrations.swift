@@ -7,6 +7,7 @@ enum SchemaMigrations {
         Migration(version: 3, name: "read mix counters", sql: readMixCounters),
         Migration(version: 4, name: "article tag lists", sql: articleTagLists),
         Migration(version: 5, name: "article authors", sql: articleAuthors),
+        Migration(version: 6, name: "sorted tag lists", sql: sortedTagLists),
     ]
 
     /// Users, follows, articles, tags, favorites and comments. docs/data-model.md explains

@@ -535,8 +535,8 @@ enum OpenAPIDocument {
               type: array
               maxItems: 20
               description: |
-                At most 20 distinct tags. Each is trimmed; exact duplicates are dropped (the first
-                position is kept); the order given is the order returned.
+                At most 20 distinct tags. Each is trimmed; exact duplicates are dropped; every article
+                representation lists them in name order (UTF-8 byte order).
               items:
                 type: string
                 minLength: 1
