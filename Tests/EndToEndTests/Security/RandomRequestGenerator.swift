@@ -1,4 +1,5 @@
 import Foundation
+import TestSupport
 
 /// One generated request, and whether it is valid HTTP/1.1 (a deliberately broken one may
 /// get a 400 and a closed connection; a valid one must always get an answer).

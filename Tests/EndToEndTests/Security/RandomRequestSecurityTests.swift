@@ -1,4 +1,5 @@
 import Foundation
+import TestSupport
 import XCTest
 
 /// 10 000 seeded random requests over a few keep-alive connections: no 5xx, no connection

@@ -3,13 +3,10 @@ import XCTest
 
 @testable import Worker
 
-/// Runs against a real server only when `ROOKERY_TEST_DATABASE_URL` is set (a libpq
-/// connection string or URL for a scratch database the tests may create tables in).
+/// libpq through `PostgresConnection` against a real server (`ScratchDatabase`).
 final class PostgresConnectionIntegrationTests: XCTestCase {
     private func connect() throws -> PostgresConnection {
-        guard let conninfo = ProcessInfo.processInfo.environment["ROOKERY_TEST_DATABASE_URL"] else {
-            throw XCTSkip("ROOKERY_TEST_DATABASE_URL is not set")
-        }
+        let conninfo = try ScratchDatabase.conninfo()
         try DatabaseBootstrap.ensureDatabaseExists(conninfo: conninfo)
         return try PostgresConnection(conninfo: conninfo)
     }

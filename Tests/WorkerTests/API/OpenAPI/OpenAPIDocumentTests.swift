@@ -6,9 +6,11 @@ import XCTest
 
 /// The embedded OpenAPI document and docs/openapi.yml cannot drift apart.
 final class OpenAPIDocumentTests: XCTestCase {
-    /// docs/openapi.yml, found from this file's path (Tests/WorkerTests/ → the package root).
+    /// docs/openapi.yml, found from this file's path (Tests/WorkerTests/API/OpenAPI/ → the package root).
     private static var documentURL: URL {
         URL(fileURLWithPath: #filePath)
+            .deletingLastPathComponent()
+            .deletingLastPathComponent()
             .deletingLastPathComponent()
             .deletingLastPathComponent()
             .deletingLastPathComponent()
