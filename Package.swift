@@ -70,6 +70,8 @@ let package = Package(
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "Logging", package: "swift-log"),
             ],
+            // docs/openapi.yml (through a symlink), compiled into the binary as bytes.
+            resources: [.embedInCode("API/OpenAPI/openapi.yml")],
             swiftSettings: strictSettings
         ),
         // Helpers every test target shares (one seeded generator).
