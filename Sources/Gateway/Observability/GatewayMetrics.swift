@@ -9,9 +9,10 @@ import Protocol
 /// The gateway's metrics, recorded through swift-metrics with swift-prometheus as backend and
 /// exposed in Prometheus text format on the admin listener's /metrics.
 ///
-/// Labels are bounded: `route` is a route template reported by the worker (or `gateway`,
-/// `unmatched`, `preflight`), `method` one of the standard methods or `other`, `status` a
-/// three-digit code. Workers report their per-request figures over the protocol; nobody
+/// Labels are bounded: `route` is a route template reported by the worker (or `unmatched`,
+/// `preflight`), `gateway` for the pool's own answers (502, 503, 504) or `rejected` for a
+/// request refused before it reached the pool (400, 408, 413, 429, 431, 501); `method` is one
+/// of the standard methods or `other`; `status` a three-digit code. Workers report their per-request figures over the protocol; nobody
 /// scrapes workers.
 final class GatewayMetrics: Sendable {
     let registry: PrometheusCollectorRegistry
@@ -36,7 +37,15 @@ final class GatewayMetrics: Sendable {
         self.queueWait = Timer(label: "rookery_queue_wait_seconds", factory: factory)
         self.roundTrips = Counter(label: "rookery_database_round_trips_total", factory: factory)
         self.databaseErrors = Counter(label: "rookery_database_errors_total", factory: factory)
+        // Exported at 0 from the start, so an alert or a dashboard on a healthy server finds the
+        // series (Prometheus: "avoid missing metrics").
+        for reason in Self.restartReasons {
+            _ = Counter(label: "worker_restarts_total", dimensions: [("reason", reason)], factory: factory)
+        }
     }
+
+    /// Every `reason` the pool reports a worker restart with (`WorkerPool.countRestart`).
+    static let restartReasons = ["crash", "exit", "timeout", "recycle", "reload"]
 
     private let factory: PrometheusMetricsFactory
     private let queueWait: CoreMetrics.Timer
@@ -116,6 +125,11 @@ final class GatewayMetrics: Sendable {
         if let gateway = ProcessStats.read(pid: getpid()) {
             Gauge(label: "rookery_gateway_resident_memory_bytes", factory: self.factory).record(gateway.residentBytes)
         }
+        return self.exposition()
+    }
+
+    /// Every metric as it stands, in Prometheus text format.
+    func exposition() -> [UInt8] {
         var output: [UInt8] = []
         output.reserveCapacity(8192)
         self.registry.emit(into: &output)

@@ -123,6 +123,7 @@ struct GatewayError: Error, Sendable {
     static let headersTooLarge = GatewayError(status: 431, field: "headers", message: "are too large")
     static let requestTimeout = GatewayError(status: 408, field: "request", message: "was not received in time")
     static let malformedRequest = GatewayError(status: 400, field: "request", message: "is not valid HTTP/1.1")
+    static let methodNotImplemented = GatewayError(status: 501, field: "method", message: "is not implemented")
 
     static func tooManyHeaders(limit: Int) -> GatewayError {
         GatewayError(status: 431, field: "headers", message: "are too many (at most \(limit))")
