@@ -37,6 +37,9 @@ let package = Package(
         // DESIGN.md calls this target CSystem; swift-system (a swift-nio dependency) already
         // owns that module name, so ours is CRookerySystem.
         .target(name: "CRookerySystem"),
+        // The rules gateway and worker must agree on beyond the wire format (which methods are
+        // reads, JSON escaping, timestamps, error bodies, log lines): one copy for both.
+        .target(name: "RookeryCommon", swiftSettings: strictSettings),
         .target(
             name: "Protocol",
             dependencies: [.product(name: "NIOCore", package: "swift-nio")],
@@ -46,6 +49,7 @@ let package = Package(
             name: "Gateway",
             dependencies: [
                 "Protocol",
+                "RookeryCommon",
                 "CRookerySystem",
                 "CLibPQ",
                 .product(name: "NIOCore", package: "swift-nio"),
@@ -64,6 +68,7 @@ let package = Package(
             name: "Worker",
             dependencies: [
                 "Protocol",
+                "RookeryCommon",
                 "CRookerySystem",
                 "CLibPQ",
                 "COpenSSL",
@@ -76,6 +81,11 @@ let package = Package(
         ),
         // Helpers every test target shares (one seeded generator).
         .target(name: "TestSupport", path: "Tests/TestSupport", swiftSettings: strictSettings),
+        .testTarget(
+            name: "RookeryCommonTests",
+            dependencies: ["RookeryCommon"],
+            swiftSettings: strictSettings
+        ),
         .testTarget(
             name: "ProtocolTests",
             dependencies: [

@@ -2,6 +2,7 @@ import Logging
 import NIOCore
 import NIOHTTP1
 import Protocol
+import RookeryCommon
 
 /// One client connection, the only handler behind NIO's HTTP request decoder: gathers each
 /// request completely (head and body, within limits and deadlines), hands it to the pool, and
@@ -233,7 +234,7 @@ final class HTTPProxyHandler: ChannelDuplexHandler, RemovableChannelHandler {
     private func forward(_ head: HTTPRequestHead, body: ByteBuffer, context: ChannelHandlerContext) {
         let clientID = head.headers.first(name: "x-request-id")
         let requestID = clientID.flatMap { RequestIDs.isAcceptable($0) ? $0 : nil } ?? RequestIDs.generate()
-        let writeKey = ProxiedRequest.mayWrite(head.method.rawValue) ? RequestIDs.generate() : nil
+        let writeKey = MethodRules(head.method.rawValue).needsWriteLedger ? RequestIDs.generate() : nil
         let loopBound = NIOLoopBound((self, context), eventLoop: context.eventLoop)
         let eventLoop = context.eventLoop
         let request = ProxiedRequest(
