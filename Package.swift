@@ -100,7 +100,7 @@ let package = Package(
             name: "WorkerTests",
             // Gateway: its EmbeddedPostgres starts the throwaway cluster the integration tests use.
             dependencies: [
-                "Worker", "Gateway", "Protocol", "TestSupport",
+                "Worker", "Gateway", "Protocol", "RookeryCommon", "TestSupport",
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "Logging", package: "swift-log"),
             ],
@@ -111,6 +111,7 @@ let package = Package(
             dependencies: [
                 "Gateway",
                 "Protocol",
+                "RookeryCommon",
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOEmbedded", package: "swift-nio"),
                 .product(name: "NIOHTTP1", package: "swift-nio"),

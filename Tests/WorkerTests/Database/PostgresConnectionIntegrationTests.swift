@@ -96,6 +96,8 @@ final class PostgresConnectionIntegrationTests: XCTestCase {
         XCTAssertEqual(lines.count, 2)
         let renamed = [Migration(version: 1, name: "other", sql: "SELECT 1")]
         XCTAssertThrowsError(try MigrationRunner.apply(renamed, on: connection) { _ in })
+        let renamedWithHistory = [Migration(version: 1, name: "other", formerNames: ["create"], sql: "SELECT 1")]
+        XCTAssertEqual(try MigrationRunner.apply(renamedWithHistory, on: connection) { _ in }, [], "a former name")
         let broken = migrations + [Migration(version: 3, name: "broken", sql: "SELECT nope")]
         XCTAssertThrowsError(try MigrationRunner.apply(broken, on: connection) { _ in })
         let locks = try connection.query("SELECT count(*) FROM pg_locks WHERE locktype = 'advisory'")
