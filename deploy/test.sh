@@ -5,12 +5,18 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 bash deploy/install-dependencies.sh --test
+# The Python tools (schemathesis, requests, prometheus-client) live in the virtual environment
+# install-dependencies.sh made; tests and scripts call `python3` from it.
+export PATH="$PWD/.build/venv/bin:$PATH"
 
 echo "== swift format lint"
 swift format lint --strict --recursive --parallel Package.swift Sources Tests
 
 echo "== build"
 swift build --build-tests
+
+echo "== systemd units (systemd-analyze verify)"
+bash deploy/systemd/verify.sh .build/debug
 
 echo "== unit and end-to-end tests"
 # Tests spawn gateways that spawn workers and PostgreSQL; keep them serial on 2 cores.
@@ -26,13 +32,27 @@ echo "== RealWorld conformance (official Hurl suite, twice on one database)"
 bash deploy/conformance.sh .build/debug
 
 echo "== Schemathesis (property-based API tests from the served OpenAPI document)"
-if ! python3 -c 'import schemathesis' 2>/dev/null; then
-    python3 -m pip install -q schemathesis
-fi
 bash deploy/schemathesis.sh .build/debug
 
 echo "== libFuzzer: frame decoder and worker request parsing, 60 s each"
 bash deploy/fuzz/run.sh "${FUZZ_SECONDS:-60}"
+
+# ---- container image (deploy/container, docs/operations.md "Container") ----
+if [[ "${ROOKERY_CONTAINER_CHECK:-1}" == 0 ]]; then
+    echo "skipped: container check (ROOKERY_CONTAINER_CHECK=0)"
+elif [[ $(id -u) -ne 0 ]]; then
+    echo "skipped: container check (needs root for podman build and chroot)"
+else
+    echo "== release build for the container image (--static-swift-stdlib)"
+    release_start=$SECONDS
+    swift build -c release --static-swift-stdlib > .build/release-build.log 2>&1 ||
+        { tail -40 .build/release-build.log >&2; exit 1; }
+    echo "release build: $(( SECONDS - release_start )) s"
+    container_start=$SECONDS
+    bash deploy/container/check.sh .build/release
+    echo "container check: $(( SECONDS - container_start )) s"
+fi
+# ---- end container image ----
 
 # One closing line for the whole XCTest run (the later steps print their own counts).
 executed="$(sed -E 's/.*Executed ([0-9]+) tests?.*/\1/' <<< "$summary")"

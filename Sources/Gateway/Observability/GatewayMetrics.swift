@@ -104,6 +104,18 @@ final class GatewayMetrics: Sendable {
             .increment()
     }
 
+    /// An unexpected exit of the embedded PostgreSQL, and whether the restart worked.
+    func recordEmbeddedPostgres(_ event: EmbeddedPostgresSupervisor.Event) {
+        switch event {
+        case .exited:
+            Counter(label: "rookery_embedded_postgres_exits_total", factory: self.factory).increment()
+        case .restarted:
+            Counter(label: "rookery_embedded_postgres_restarts_total", factory: self.factory).increment()
+        case .restartFailed:
+            Counter(label: "rookery_embedded_postgres_failed_starts_total", factory: self.factory).increment()
+        }
+    }
+
     /// Gauges that describe the present (queue, workers, memory) are set from a fresh
     /// snapshot just before each scrape.
     func render(_ snapshot: PoolSnapshot) -> [UInt8] {
@@ -121,6 +133,9 @@ final class GatewayMetrics: Sendable {
                     factory: self.factory
                 ).record(rss)
             }
+        }
+        if let embedded = snapshot.embeddedDatabase {
+            Gauge(label: "rookery_embedded_postgres_up", factory: self.factory).record(embedded.running ? 1 : 0)
         }
         if let gateway = ProcessStats.read(pid: getpid()) {
             Gauge(label: "rookery_gateway_resident_memory_bytes", factory: self.factory).record(gateway.residentBytes)

@@ -69,6 +69,16 @@ final class GatewayRuntime: Sendable {
             observer: observer,
             metrics: metrics
         )
+        let supervisor = database.embedded.map { EmbeddedPostgresSupervisor(postgres: $0, logger: logger) }
+        if let status = supervisor?.status {
+            pool.loop.execute { pool.embeddedDatabase = status }
+        }
+        supervisor?.start { status, event in
+            metrics.recordEmbeddedPostgres(event)
+            pool.loop.execute { pool.embeddedDatabase = status }
+        }
+        // Runs before `database.stop()`: a supervisor must not restart a server being stopped.
+        defer { supervisor?.stop() }
         let probe = DatabaseProbe(conninfo: database.conninfo, pool: pool)
         probe.start()
         let systemd = SystemdIntegration(notifier: notifier, pool: pool, logger: logger)
@@ -108,6 +118,7 @@ final class GatewayRuntime: Sendable {
                     logger.warning("stopping immediately", metadata: ["signal": .string(SignalName.name(of: number))])
                     notifier.notify("STOPPING=1")
                     try? pool.killAll().wait()
+                    supervisor?.stop(timeout: .seconds(5))
                     database.stop()
                     exit(1)
                 }
