@@ -34,6 +34,9 @@ final class GatewayRuntime: Sendable {
         )
         var workerEnvironment = Self.workerEnvironment(configuration, conninfo: database.conninfo)
         workerEnvironment.merge(try JWTSecretFile.workerEnvironment(configuration)) { _, new in new }
+        if let warning = JWTSecretFile.unsharedSecretWarning(configuration) {
+            logger.warning("\(warning)")
+        }
 
         let group = MultiThreadedEventLoopGroup(numberOfThreads: configuration.eventLoops)
         defer { try? group.syncShutdownGracefully() }
