@@ -9,10 +9,9 @@ enum JWTSecretFile {
     /// Environment entries for the workers that tell them where the secret is.
     static func workerEnvironment(_ configuration: GatewayConfiguration) throws -> [String: String] {
         var environment = try self.currentSecretEnvironment(configuration)
+        // May be missing or empty while no rotation runs: it is read by each worker at its start,
+        // so a rotation step is a file edit and a reload.
         if let path = configuration.cluster.jwtPreviousSecretFile {
-            guard FileManager.default.isReadableFile(atPath: path) else {
-                throw GatewayConfigurationError("previous JWT secret file \(path) is not readable")
-            }
             environment["ROOKERY_JWT_PREVIOUS_SECRET_FILE"] = absolute(path)
         }
         return environment
