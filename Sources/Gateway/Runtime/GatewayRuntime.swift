@@ -204,7 +204,6 @@ final class GatewayRuntime: Sendable {
         }
         environment["DATABASE_URL"] = conninfo
         environment["ROOKERY_MAX_BODY_SIZE"] = String(configuration.maxBodySize)
-        environment["ROOKERY_CORS_ORIGIN"] = configuration.corsOrigin
         environment["ROOKERY_LOG_FORMAT"] = configuration.logFormat.rawValue
         environment["ROOKERY_LOG_LEVEL"] = configuration.logLevel
         environment["ROOKERY_JWT_TTL"] = String(configuration.jwtTimeToLive)

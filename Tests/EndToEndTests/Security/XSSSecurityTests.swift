@@ -188,4 +188,32 @@ final class XSSSecurityTests: SharedGatewayTestCase {
             XCTAssertTrue(cacheControl.contains("no-store"), "\(label): Cache-Control \(cacheControl)")
         }
     }
+
+    /// Registration and login carry no credentials but answer with a token: the worker marks
+    /// those answers no-store itself (the gateway knows no API route).
+    func testAnswersCarryingATokenAreNotCacheable() throws {
+        let client = APIClient(try self.gateway())
+        let user = try client.patientRegister("tokencache")
+        let registered = try client.patientSend(
+            "POST",
+            "/api/users",
+            json: [
+                "user": [
+                    "username": Unique.name("tc"), "email": "\(Unique.name("tc"))@example.com",
+                    "password": "password123",
+                ]
+            ]
+        )
+        let login = try client.patientSend(
+            "POST",
+            "/api/users/login",
+            json: ["user": ["email": user.email, "password": user.password]]
+        )
+        for (label, response) in [("register", registered), ("login", login)] {
+            XCTAssertEqual(response.status, label == "register" ? 201 : 200, "\(label): \(response.text)")
+            XCTAssertEqual(response.header("cache-control"), "no-store", label)
+        }
+        let tags = try client.request("GET", "/api/tags")
+        XCTAssertNil(tags.header("cache-control"), "an anonymous answer without a token stays cacheable")
+    }
 }
