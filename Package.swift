@@ -34,8 +34,7 @@ let package = Package(
             pkgConfig: "libcrypto",
             providers: [.apt(["libssl-dev"])]
         ),
-        // DESIGN.md calls this target CSystem; swift-system (a swift-nio dependency) already
-        // owns that module name, so ours is CRookerySystem.
+        // Not CSystem: swift-system (a swift-nio dependency) already owns that module name.
         .target(name: "CRookerySystem"),
         // The rules gateway and worker must agree on beyond the wire format (which methods are
         // reads, JSON escaping, timestamps, error bodies, log lines): one copy for both.

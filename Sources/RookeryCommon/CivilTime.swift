@@ -9,6 +9,7 @@ public struct CivilTime: Sendable, Hashable {
     public var second: Int64
     public var millisecond: Int64
 
+    @inlinable
     public init(unixMilliseconds total: Int64) {
         let (days, millisecondOfDay) = Self.floorDivide(total, 86_400_000)
         (self.year, self.month, self.day) = Self.civil(fromDays: days)
@@ -19,6 +20,7 @@ public struct CivilTime: Sendable, Hashable {
     }
 
     /// Year, month and day of the day `days` after 1970-01-01.
+    @inlinable
     public static func civil(fromDays days: Int64) -> (year: Int64, month: Int64, day: Int64) {
         let shifted = days + 719_468
         let era = floorDivide(shifted, 146_097).quotient
@@ -33,6 +35,7 @@ public struct CivilTime: Sendable, Hashable {
     }
 
     /// Division rounding towards negative infinity, with a non-negative remainder.
+    @inlinable
     public static func floorDivide(_ value: Int64, _ divisor: Int64) -> (quotient: Int64, remainder: Int64) {
         let remainder = value % divisor
         return remainder < 0 ? (value / divisor - 1, remainder + divisor) : (value / divisor, remainder)

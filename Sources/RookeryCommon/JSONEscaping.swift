@@ -1,7 +1,8 @@
 /// JSON string escaping, the one copy the API's responses and both processes' log lines use.
 ///
 /// Escapes what RFC 8259 requires — quote, backslash and the control characters below 0x20 —
-/// and copies every other byte, so valid UTF-8 stays valid UTF-8.
+/// and copies every other byte, so valid UTF-8 stays valid UTF-8. The hot entry points are
+/// `@inlinable`: the API calls them for every string of every list page.
 public enum JSONEscaping {
     /// Appends `value` as a quoted JSON string.
     public static func appendQuoted(_ value: String, to bytes: inout [UInt8]) {
@@ -11,6 +12,7 @@ public enum JSONEscaping {
 
     /// Appends UTF-8 `value` as a quoted JSON string. Most strings need no escape: they are
     /// copied in one go.
+    @inlinable
     public static func appendQuoted(_ value: UnsafeBufferPointer<UInt8>, to bytes: inout [UInt8]) {
         bytes.append(UInt8(ascii: "\""))
         if Self.needsNoEscape(value) {
@@ -22,6 +24,7 @@ public enum JSONEscaping {
     }
 
     /// Appends UTF-8 text as the inside of a JSON string (no quotes around it).
+    @inlinable
     public static func appendEscaped(_ utf8: some Sequence<UInt8>, to bytes: inout [UInt8]) {
         for byte in utf8 {
             switch byte {
@@ -48,6 +51,7 @@ public enum JSONEscaping {
     /// (the scan runs over every byte of every list page): a word has a byte below 0x20 exactly
     /// when `(w - 0x20…20) & ~w & 0x80…80` is non-zero, and a byte equal to `b` exactly when
     /// `w ^ b…b` has a zero byte (the same test with 0x01).
+    @inlinable
     public static func needsNoEscape(_ value: UnsafeBufferPointer<UInt8>) -> Bool {
         guard let base = value.baseAddress else { return true }
         let ones: UInt64 = 0x0101_0101_0101_0101
@@ -75,5 +79,6 @@ public enum JSONEscaping {
         return true
     }
 
-    private static let hexDigits: [UInt8] = Array("0123456789abcdef".utf8)
+    @usableFromInline
+    static let hexDigits: [UInt8] = Array("0123456789abcdef".utf8)
 }

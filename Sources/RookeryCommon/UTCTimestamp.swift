@@ -9,6 +9,7 @@ public enum UTCTimestamp {
     /// Writes `YYYY-MM-DDTHH:MM:SS.mmmZ` at the start of `buffer`, which must hold `length`
     /// bytes; returns `length`. One fixed-size buffer, no strings: the API runs this twice per
     /// article in every list. Only years 1–9999 have this shape (the caller checks).
+    @inlinable
     public static func write(_ time: CivilTime, into buffer: UnsafeMutableBufferPointer<UInt8>) -> Int {
         precondition(buffer.count >= Self.length, "the timestamp buffer holds 24 bytes")
         var index = 0

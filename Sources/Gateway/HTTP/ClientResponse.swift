@@ -28,13 +28,14 @@ struct ClientResponse {
             self.requestID = requestID
         }
 
-        /// From a decoded request head: sensitive when it carries credentials or targets the
-        /// user endpoints.
+        /// From a decoded request head: sensitive when it carries credentials. Which answers
+        /// carry secrets of their own (a freshly signed token) only the worker knows: it marks
+        /// them `Cache-Control: no-store` itself, so the gateway knows no API route.
         init(head: HTTPRequestHead, keepAlive: Bool, requestID: String) {
             self.init(
                 version: head.version,
                 isHEAD: head.method == .HEAD,
-                isSensitive: head.headers.contains(name: "authorization") || head.uri.hasPrefix("/api/user"),
+                isSensitive: head.headers.contains(name: "authorization"),
                 keepAlive: keepAlive,
                 requestID: requestID
             )
@@ -74,11 +75,6 @@ struct ClientResponse {
             if let retryAfter = error.retryAfterSeconds {
                 fields.append(HeaderField(name: "Retry-After", value: String(retryAfter)))
             }
-            // Browsers must be able to read the gateway's own errors too (503 + Retry-After).
-            fields.append(HeaderField(name: "Access-Control-Allow-Origin", value: settings.corsOrigin))
-            if settings.corsOrigin != "*" {
-                fields.append(HeaderField(name: "Vary", value: "Origin"))
-            }
             self.init(
                 status: HTTPResponseStatus(statusCode: error.status),
                 workerFields: fields,
@@ -117,6 +113,12 @@ struct ClientResponse {
         if !hasContentType {
             writer.add(name: "Content-Type", value: "application/json; charset=utf-8")
         }
+        // CORS is added here, in one process, to every answer: a browser front end must be able
+        // to read the workers' answers and the gateway's own errors (503 + Retry-After) alike.
+        writer.add(name: "Access-Control-Allow-Origin", value: settings.corsOrigin)
+        if settings.corsOrigin != "*" {
+            writer.add(name: "Vary", value: "Origin")
+        }
         writer.add(name: "X-Content-Type-Options", value: "nosniff")
         if request.isSensitive {
             writer.add(name: "Cache-Control", value: "no-store")
@@ -150,6 +152,7 @@ struct ClientResponse {
         name.caseInsensitiveEquals("content-length") || name.caseInsensitiveEquals("x-request-id")
             || name.caseInsensitiveEquals("connection") || name.caseInsensitiveEquals("transfer-encoding")
             || name.caseInsensitiveEquals("keep-alive") || name.caseInsensitiveEquals("x-content-type-options")
+            || name.caseInsensitiveEquals("access-control-allow-origin")
             || (request.isSensitive && name.caseInsensitiveEquals("cache-control"))
             || (settings.strictTransportSecurity != nil && name.caseInsensitiveEquals("strict-transport-security"))
     }

@@ -95,8 +95,10 @@ final class GatewayRuntime: Sendable {
         logger.info(
             "listening",
             metadata: [
-                "http": .string("\(configuration.host):\(httpChannel.localAddress?.port ?? configuration.port)"),
-                "admin": .string("127.0.0.1:\(adminChannel.localAddress?.port ?? configuration.adminPort)"),
+                // The bound addresses, not the flags: socket activation may pass sockets bound
+                // anywhere (also the admin one).
+                "http": .string(Self.describe(httpChannel.localAddress)),
+                "admin": .string(Self.describe(adminChannel.localAddress)),
                 "workers": .stringConvertible(configuration.workers),
                 "database": .string(database.embedded == nil ? "external" : "embedded"),
                 "socket_activation": .stringConvertible(activation != nil),
@@ -233,7 +235,6 @@ final class GatewayRuntime: Sendable {
         }
         environment["DATABASE_URL"] = conninfo
         environment["ROOKERY_MAX_BODY_SIZE"] = String(configuration.maxBodySize)
-        environment["ROOKERY_CORS_ORIGIN"] = configuration.corsOrigin
         environment["ROOKERY_LOG_FORMAT"] = configuration.logFormat.rawValue
         environment["ROOKERY_LOG_LEVEL"] = configuration.logLevel
         environment["ROOKERY_JWT_TTL"] = String(configuration.jwtTimeToLive)
@@ -249,5 +250,12 @@ final class GatewayRuntime: Sendable {
         // libldap initializes it itself if an LDAP lookup ever needs TLS.
         environment["GNUTLS_NO_IMPLICIT_INIT"] = environment["GNUTLS_NO_IMPLICIT_INIT"] ?? "1"
         return environment
+    }
+
+    /// `host:port` (or the socket path) of a bound listener, for the "listening" line.
+    static func describe(_ address: SocketAddress?) -> String {
+        guard let address else { return "unknown" }
+        if let path = address.pathname { return path }
+        return "\(address.ipAddress ?? "?"):\(address.port ?? 0)"
     }
 }

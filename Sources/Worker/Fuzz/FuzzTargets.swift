@@ -120,7 +120,6 @@ enum FuzzTargets {
             socketDescriptor: -1,
             databaseURL: "host=/nonexistent-rookery-fuzz dbname=none connect_timeout=1",
             maxBodySize: 1 << 20,
-            corsOrigin: "*",
             generation: 1,
             logFormat: "text",
             jwtSecretFile: nil,

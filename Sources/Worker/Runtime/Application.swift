@@ -3,17 +3,18 @@ import NIOCore
 import Protocol
 import RookeryCommon
 
-/// The Conduit API as a route table, plus what every response gets: CORS headers, error
-/// rendering, 404 and 405.
+/// The Conduit API as a route table, plus error rendering, 404, 405 and CORS preflights. The
+/// gateway adds `Access-Control-Allow-Origin` to every answer.
 struct Application {
     private var router = Router<RouteHandler>()
+    private var replays = OutcomeReplays()
     private let services: WorkerServices
     private let ledger: WriteLedger
 
     init(services: WorkerServices) {
         self.services = services
         self.ledger = WriteLedger(database: services.database)
-        APIRoutes.register(in: &self.router)
+        APIRoutes.register(in: &self.router, replays: &self.replays)
         if services.configuration.benchRoutes { BenchController.register(in: &self.router) }
     }
 
@@ -59,12 +60,6 @@ struct Application {
             case .notFound:
                 response = HTTPResponse(error: APIError.notFound("route"))
             }
-        }
-        response.headers.append(
-            HeaderField(name: "Access-Control-Allow-Origin", value: self.services.configuration.corsOrigin)
-        )
-        if self.services.configuration.corsOrigin != "*" {
-            response.headers.append(HeaderField(name: "Vary", value: "Origin"))
         }
         return response
     }
@@ -158,7 +153,14 @@ struct Application {
                 )
                 var response: HTTPResponse
                 if let userID = recorded.userID {
-                    response = try UsersController.replay(userID: userID, status: recorded.status, context)
+                    guard let replay = self.replays.replay(forRoute: recorded.route) else {
+                        logger.error(
+                            "no replay registered for a recorded write",
+                            metadata: ["route": .string(recorded.route)]
+                        )
+                        return HTTPResponse(error: APIError.internal)
+                    }
+                    response = try replay(userID, recorded.status, context)
                 } else {
                     response = HTTPResponse(
                         status: recorded.status,

@@ -9,8 +9,6 @@ struct WorkerConfiguration {
     var databaseURL: String
     /// Largest request body the worker accepts (the gateway enforces it first).
     var maxBodySize: Int
-    /// Value of Access-Control-Allow-Origin.
-    var corsOrigin: String
     /// The generation this worker belongs to, for logs.
     var generation: Int
     var logFormat: String
@@ -45,7 +43,6 @@ struct WorkerConfiguration {
             socketDescriptor: Int32(clamping: try integer("ROOKERY_WORKER_FD", default: 3)),
             databaseURL: databaseURL,
             maxBodySize: try integer("ROOKERY_MAX_BODY_SIZE", default: 1 << 20),
-            corsOrigin: environment["ROOKERY_CORS_ORIGIN"] ?? "*",
             generation: try integer("ROOKERY_GENERATION", default: 1),
             logFormat: environment["ROOKERY_LOG_FORMAT"] ?? "text",
             jwtSecretFile: environment["ROOKERY_JWT_SECRET_FILE"],

@@ -51,6 +51,13 @@ final class CORSAPITests: SharedGatewayTestCase {
         for response in responses {
             XCTAssertEqual(response.header("access-control-allow-origin"), Self.origin, "\(response.status)")
             XCTAssertEqual(response.header("vary"), "Origin", "\(response.status)")
+            // Added by one process only (the gateway): never twice.
+            XCTAssertEqual(
+                response.headers.filter { $0.0.lowercased() == "access-control-allow-origin" }.count,
+                1,
+                "\(response.status)"
+            )
+            XCTAssertEqual(response.headers.filter { $0.0.lowercased() == "vary" }.count, 1, "\(response.status)")
         }
     }
 }

@@ -71,7 +71,8 @@ final class ReadMixCountsAPITests: SharedGatewayTestCase {
         let response = try client.send("PUT", "/api/articles/\(slug)", token: author.token, json: ["article": fields])
         XCTAssertEqual(response.status, 200, response.text)
         if let tags {
-            XCTAssertEqual(response.object("article")?["tagList"] as? [String], tags)
+            let inNameOrder = tags.sorted { $0.utf8.lexicographicallyPrecedes($1.utf8) }
+            XCTAssertEqual(response.object("article")?["tagList"] as? [String], inNameOrder)
         }
     }
 
@@ -232,7 +233,7 @@ private struct Recount {
         (SELECT count(*) FROM articles a WHERE \(check.condition))::text || '|' || COALESCE((
             SELECT string_agg(p.slug || ':' || p.tags || '@' || p.profile, ' ' ORDER BY p.created_at DESC, p.id DESC)
             FROM (
-                SELECT a.id, a.slug, a.created_at, COALESCE((SELECT string_agg(t.name, ',' ORDER BY at.position)
+                SELECT a.id, a.slug, a.created_at, COALESCE((SELECT string_agg(t.name, ',' ORDER BY t.name COLLATE "C")
                     FROM article_tags at JOIN tags t ON t.id = at.tag_id WHERE at.article_id = a.id), '') AS tags,
                     (SELECT u.username || '/' || COALESCE(u.bio, '') || '/' || COALESCE(u.image, '')
                         FROM users u WHERE u.id = a.author_id) AS profile
@@ -260,7 +261,7 @@ private struct Recount {
             JOIN articles a ON a.id = at.article_id JOIN tags t ON t.id = at.tag_id
             WHERE at.article_created_at <> a.created_at OR at.tag_name <> t.name)
         AND NOT EXISTS (SELECT 1 FROM articles a WHERE a.tag_list IS DISTINCT FROM
-            ARRAY(SELECT at.tag_name FROM article_tags at WHERE at.article_id = a.id ORDER BY at.position))
+            ARRAY(SELECT at.tag_name FROM article_tags at WHERE at.article_id = a.id ORDER BY at.tag_name COLLATE "C"))
         AND NOT EXISTS (SELECT 1 FROM articles a JOIN users u ON u.id = a.author_id
             WHERE (a.author_username, a.author_bio, a.author_image) IS DISTINCT FROM (u.username, u.bio, u.image)))::text
         """

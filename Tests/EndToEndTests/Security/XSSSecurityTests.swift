@@ -75,7 +75,8 @@ final class XSSSecurityTests: SharedGatewayTestCase {
                 XCTAssertEqual(article?["title"] as? String, payload, "title")
                 XCTAssertEqual(article?["description"] as? String, payload, "description")
                 XCTAssertEqual(article?["body"] as? String, payload, "body")
-                XCTAssertEqual(article?["tagList"] as? [String], [payload, "xss"], "tagList")
+                let inNameOrder = [payload, "xss"].sorted { $0.utf8.lexicographicallyPrecedes($1.utf8) }
+                XCTAssertEqual(article?["tagList"] as? [String], inNameOrder, "tagList")
                 XCTAssertEqual((article?["author"] as? [String: Any])?["bio"] as? String, payload, "author bio")
             }
             let list = try client.request("GET", "/api/articles?author=\(user.username)&limit=100")
@@ -186,5 +187,33 @@ final class XSSSecurityTests: SharedGatewayTestCase {
             let cacheControl = response.header("cache-control") ?? "(none)"
             XCTAssertTrue(cacheControl.contains("no-store"), "\(label): Cache-Control \(cacheControl)")
         }
+    }
+
+    /// Registration and login carry no credentials but answer with a token: the worker marks
+    /// those answers no-store itself (the gateway knows no API route).
+    func testAnswersCarryingATokenAreNotCacheable() throws {
+        let client = APIClient(try self.gateway())
+        let user = try client.patientRegister("tokencache")
+        let registered = try client.patientSend(
+            "POST",
+            "/api/users",
+            json: [
+                "user": [
+                    "username": Unique.name("tc"), "email": "\(Unique.name("tc"))@example.com",
+                    "password": "password123",
+                ]
+            ]
+        )
+        let login = try client.patientSend(
+            "POST",
+            "/api/users/login",
+            json: ["user": ["email": user.email, "password": user.password]]
+        )
+        for (label, response) in [("register", registered), ("login", login)] {
+            XCTAssertEqual(response.status, label == "register" ? 201 : 200, "\(label): \(response.text)")
+            XCTAssertEqual(response.header("cache-control"), "no-store", label)
+        }
+        let tags = try client.request("GET", "/api/tags")
+        XCTAssertNil(tags.header("cache-control"), "an anonymous answer without a token stays cacheable")
     }
 }

@@ -71,6 +71,7 @@ final class ClientResponseTests: XCTestCase {
         XCTAssertEqual(
             self.wire(response),
             "HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nETag: \"x\"\r\n"
+                + "Access-Control-Allow-Origin: *\r\n"
                 + "X-Content-Type-Options: nosniff\r\nX-Request-Id: req-1\r\nContent-Length: 2\r\n\r\n{}"
         )
         XCTAssertEqual(response.status, 200)
@@ -86,6 +87,7 @@ final class ClientResponseTests: XCTestCase {
                     ("content-length", "999"), ("Transfer-Encoding", "chunked"), ("Connection", "keep-alive"),
                     ("Keep-Alive", "timeout=5"), ("X-Request-Id", "spoofed"), ("x-content-type-options", "off"),
                     ("Cache-Control", "public"), ("Strict-Transport-Security", "max-age=1"),
+                    ("Access-Control-Allow-Origin", "https://evil.example"),
                 ],
                 body: "abc"
             ),
@@ -96,6 +98,7 @@ final class ClientResponseTests: XCTestCase {
         XCTAssertEqual(
             self.wire(response),
             "HTTP/1.1 200 OK\r\nContent-Type: application/json; charset=utf-8\r\n"
+                + "Access-Control-Allow-Origin: *\r\n"
                 + "X-Content-Type-Options: nosniff\r\nCache-Control: no-store\r\n"
                 + "Strict-Transport-Security: max-age=63072000\r\nX-Request-Id: req-1\r\nContent-Length: 3\r\n\r\nabc"
         )

@@ -49,7 +49,8 @@ final class RouterTests: XCTestCase {
     /// The real table: `feed` is registered before `:slug`, so no article slug shadows it.
     func testAPIRoutesServeFeedBeforeSlug() {
         var router = Router<RouteHandler>()
-        APIRoutes.register(in: &router)
+        var replays = OutcomeReplays()
+        APIRoutes.register(in: &router, replays: &replays)
         guard case .found(_, let template, let parameters) = router.match(method: "GET", path: "/api/articles/feed")
         else {
             return XCTFail("feed is not routed")

@@ -1,3 +1,5 @@
+import Protocol
+
 /// The `{"user":{...}}` body every users endpoint answers with.
 struct UserResponse {
     var email: String
@@ -32,6 +34,10 @@ struct UserResponse {
         json.optionalString(self.image)
         json.endObject()
         json.endObject()
-        return .json(status: status, bytes: json.bytes)
+        var response = HTTPResponse.json(status: status, bytes: json.bytes)
+        // It carries a token: no cache may keep it (the gateway adds this only for requests
+        // that carry credentials; registration and login do not).
+        response.headers.append(HeaderField(name: "Cache-Control", value: "no-store"))
+        return response
     }
 }
