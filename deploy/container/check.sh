@@ -42,6 +42,7 @@ image=localhost/rookery:ci
 container=""
 root=""
 gateway=""
+images_before=""
 cleanup() {
     local status=$?
     if (( status != 0 )) && [[ -s "$work/gateway.log" ]]; then
@@ -57,6 +58,10 @@ cleanup() {
         umount "$root/proc" 2>/dev/null || true
     fi
     [[ -n "$container" ]] && { podman umount "$container" >/dev/null 2>&1 || true; podman rm -f "$container" >/dev/null 2>&1 || true; }
+    # The image and the intermediate images this build made go (~650 MB); the base stays.
+    if [[ -n "$images_before" ]]; then
+        comm -13 "$images_before" <(podman images -a -q --no-trunc | sort -u) | xargs -r -n 1 podman rmi -f >/dev/null 2>&1 || true
+    fi
     rm -rf "$work"
 }
 trap cleanup EXIT
@@ -75,6 +80,8 @@ fi
 echo "== container: podman build --format docker --isolation chroot (BINARIES=host, binaries from $bin_dir)"
 mkdir -p "$work/context/rookery-bin"
 cp "$bin_dir/gateway" "$bin_dir/worker" "$work/context/rookery-bin/"
+images_before="$work/images-before"
+podman images -a -q --no-trunc | sort -u > "$images_before"
 podman build --quiet --format docker --isolation chroot --build-arg BINARIES=host --build-arg RUNTIME_BASE="$base" \
     -f deploy/container/Containerfile -t "$image" "$work/context" > "$work/build.log" 2>&1 ||
     { tail -40 "$work/build.log" >&2; exit 1; }
