@@ -32,6 +32,19 @@ bash deploy/schemathesis.sh .build/debug
 echo "== libFuzzer: frame decoder and worker request parsing, 60 s each"
 bash deploy/fuzz/run.sh "${FUZZ_SECONDS:-60}"
 
+# ---- cluster drills (deploy/cluster, docs/scaling.md) ------------------------------------
+# The scale-out cluster in its reduced form: 2 app hosts behind HAProxy, a Patroni primary and
+# standby, drills 1 (a host's gateway killed), 3 (replica lag) and 5 (the primary killed).
+# A failed drill fails the build. It reuses the debug build above: a release build would add
+# minutes for throughput figures that CI does not publish. Needs root (namespaces, cgroups).
+echo "== cluster drills (deploy/cluster/run.sh, CI mode)"
+if [[ $(id -u) == 0 ]]; then
+    CLUSTER_MODE=ci BUILD=debug bash deploy/cluster/run.sh
+else
+    echo "cluster drills skipped: they need root"
+fi
+# ---- end of cluster drills ---------------------------------------------------------------
+
 # One closing line for the whole XCTest run (the later steps print their own counts).
 executed="$(sed -E 's/.*Executed ([0-9]+) tests?.*/\1/' <<< "$summary")"
 skipped="$(grep -oE '[0-9]+ tests? skipped' <<< "$summary" | grep -oE '^[0-9]+' || echo 0)"

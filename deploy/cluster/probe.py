@@ -12,6 +12,9 @@
   probe.py login  --base URL[,URL...] --users user1,user2,... > tokens
       Logs each seeded user in (password load-test-password), spreading the logins over the
       URLs, waiting out 429s; prints one token a line, in the users' order.
+  probe.py classify --base URL --tokens FILE
+      GET /api/user once per token through the balancer; prints "host token" lines, the
+      host being the balancer's X-Served-By header.
   probe.py pairs  --base URL --tokens FILE --count N
       N write-then-read pairs, users in turn: PUT a new bio, then GET /api/user at once; a
       read that does not show the bio just written is a read-your-writes violation.
@@ -32,6 +35,7 @@ class Client:
         self.url = urllib.parse.urlsplit(base)
         self.token = token
         self.conn = None
+        self.served_by = "-"
 
     def request(self, method, path, body=None):
         """Returns (status, parsed JSON or None); status 0 when the connection broke."""
@@ -51,6 +55,7 @@ class Client:
             if response.getheader("Connection", "").lower() == "close":
                 self.close()
             try:
+                self.served_by = response.getheader("X-Served-By", "-")
                 return response.status, json.loads(raw) if raw else None
             except ValueError:
                 return response.status, None
@@ -185,9 +190,20 @@ def login(args):
     return "\n".join(tokens)
 
 
+def classify(args, tokens):
+    lines = []
+    for token in tokens:
+        client = Client(args.base, token)
+        status, _ = client.request("GET", "/api/user")
+        client.close()
+        if status == 200:
+            lines.append(f"{client.served_by} {token}")
+    return "\n".join(lines)
+
+
 def main():
     parser = argparse.ArgumentParser()
-    parser.add_argument("mode", choices=["mixed", "writes", "pairs", "login"])
+    parser.add_argument("mode", choices=["mixed", "writes", "pairs", "login", "classify"])
     parser.add_argument("--base", required=True)
     parser.add_argument("--tokens")
     parser.add_argument("--users", default="")
@@ -202,6 +218,9 @@ def main():
         return
     with open(args.tokens) as f:
         tokens = [line.strip() for line in f if line.strip()]
+    if args.mode == "classify":
+        print(classify(args, tokens))
+        return
     result = {"mixed": mixed, "writes": writes, "pairs": pairs}[args.mode](args, tokens)
     print(json.dumps(result))
 

@@ -15,7 +15,8 @@
 #
 # Env: CLUSTER_MODE (full|ci) HOST_CPU (cores per app host, 0.3) WORKERS_PER_HOST (3)
 #      DURATION WARMUP CONNECTIONS DRILL_SECONDS DRILLS ("1 2 3 4 5") BUILD (1; 0 = use
-#      the existing release build) READY_PATH (/readyz) KEEP (1 = keep the logs) RESULTS (a
+#      the existing release build; debug = use `swift build`'s debug build, as CI does)
+#      CPU_SHARES (8192: cpu.shares of each host's cgroup) READY_PATH (/readyz) KEEP (1 = keep the logs) RESULTS (a
 #      file that receives the table and the drill lines)
 set -euo pipefail
 
@@ -35,16 +36,16 @@ else
 fi
 HOST_CPU="${HOST_CPU:-0.3}"
 WORKERS_PER_HOST="${WORKERS_PER_HOST:-3}"
-CONNECTIONS="${CONNECTIONS:-32}"
+CONNECTIONS="${CONNECTIONS:-64}"
 READY_PATH="${READY_PATH:-/readyz}"
 CHECK_INTER_MS=1000 CHECK_FALL=2 CHECK_RISE=2
 LAG_MS=2000
 PAIRS=200
-TOKEN_USERS=60
+TOKEN_USERS=90
 # Bounds: whatever the environment says, every load run and drill stops by itself.
 ((DURATION <= 120 && WARMUP <= 30 && DRILL_SECONDS <= 120)) || { echo "run.sh: DURATION <= 120, WARMUP <= 30, DRILL_SECONDS <= 120" >&2; exit 2; }
 
-log() { echo "cluster: $*" >&2; }
+log() { echo "cluster [+${SECONDS}s]: $*" >&2; }
 [[ $(id -u) == 0 ]] || { log "run as root (namespaces, cgroups, PostgreSQL as postgres)"; exit 1; }
 [[ -d /sys/fs/cgroup/cpu && -f /sys/fs/cgroup/cpuacct/cpuacct.usage ]] || { log "needs cgroup v1 cpu and cpuacct controllers"; exit 1; }
 
@@ -86,8 +87,13 @@ if [[ "${BUILD:-1}" == 1 ]]; then
         swift build -c release --static-swift-stdlib --product gateway >&2)
     log "release build: $((SECONDS - build_start)) s"
 fi
-BIN="$(cd "$ROOT" && swift build -c release --static-swift-stdlib --show-bin-path)"
-[[ -x "$BIN/gateway" && -x "$BIN/worker" ]] || { log "no release build in $BIN (BUILD=1 makes one)"; exit 1; }
+if [[ "${BUILD:-1}" == debug ]]; then
+    # deploy/test.sh's own build: the drills need no release build, the figures would.
+    BIN="$(cd "$ROOT" && swift build --show-bin-path)"
+else
+    BIN="$(cd "$ROOT" && swift build -c release --static-swift-stdlib --show-bin-path)"
+fi
+[[ -x "$BIN/gateway" && -x "$BIN/worker" ]] || { log "no build in $BIN (BUILD=1 makes a release build)"; exit 1; }
 
 # One run at a time; a run killed with SIGKILL leaves namespaces and cgroups that the next
 # run removes before it starts.
@@ -146,7 +152,8 @@ log "seeded and replicated in $((SECONDS - seed_start)) s"
 app_urls=""
 for host in $APP_HOSTS; do app_urls+="${app_urls:+,}http://$(ip_of "$host"):$APP_PORT"; done
 users() { seq -f 'user%g' -s , "$1" "$2"; }
-in_ns client python3 "$HERE/probe.py" login --base "$app_urls" --users "$(users 101 $((100 + TOKEN_USERS)))" >"$RUN/tokens"
+in_ns client python3 "$HERE/probe.py" login --base "$app_urls" --users "$(users 101 $((100 + TOKEN_USERS)))" >"$RUN/all-tokens"
+log "$TOKEN_USERS users logged in"
 in_ns client python3 "$HERE/probe.py" login --base "$app_urls" --users "$(users 9001 9008)" >"$RUN/probe-tokens"
 
 # 5. The balancer.
@@ -169,6 +176,7 @@ used=()
 for host in $APP_HOSTS; do
     used+=("$host")
     pool "${used[@]}"
+    pool_tokens "${used[@]}"
     measure "${#used[@]} host$([[ ${#used[@]} -gt 1 ]] && echo s) via HAProxy" "$LB_URL"
 done
 all="${#used[@]} hosts via HAProxy"
@@ -177,6 +185,7 @@ load_during="$(cut -d' ' -f1-3 /proc/loadavg)"
 
 # 7. Drills.
 pool $APP_HOSTS
+pool_tokens $APP_HOSTS
 for n in $DRILLS; do
     case $n in
         1) drill_host_kill ;;
@@ -190,7 +199,9 @@ done
 
 report() {
     echo
-    echo "Rookery cluster, $(date -u +%Y-%m-%d): $# app hosts × $HOST_CPU CPU ($WORKERS_PER_HOST workers), read mix (deploy/loadtest) on behalf of $TOKEN_USERS users, wrk -t1 -c$CONNECTIONS, ${DURATION} s per run; $(nproc) cores, load average $load_during"
+    local kind=release
+    [[ "${BUILD:-1}" == debug ]] && kind="DEBUG (figures not comparable)"
+    echo "Rookery cluster, $(date -u +%Y-%m-%d), $kind build: $# app hosts × $HOST_CPU CPU ($WORKERS_PER_HOST workers), read mix (deploy/loadtest) on behalf of up to $TOKEN_USERS users (as many on each host), wrk -t1 -c$CONNECTIONS, ${DURATION} s per run; $(nproc) cores, load average $load_during"
     echo
     table_header
     printf '%s' "$TABLE_ROWS"

@@ -82,6 +82,7 @@ backend rookery
     balance hdr(Authorization)
     hash-type consistent
     http-request disable-l7-retry if !METH_GET !METH_HEAD
+    http-response set-header X-Served-By %s
     option httpchk
     http-check send meth GET uri $READY_PATH
     http-check expect status 200
@@ -130,6 +131,23 @@ wait_status() {
         sleep 0.1
     done
     return 1
+}
+
+# pool_tokens HOSTS...: the tokens wrk sends while only HOSTS are in the pool, the same
+# number of users on each host. Which host a user lands on is the hash's draw (each token
+# asked once, X-Served-By): with tens of users that draw, not the hosts, would decide the
+# figures, where with the many users of real traffic the shares even out.
+pool_tokens() {
+    in_ns client python3 "$HERE/probe.py" classify --base "$LB_URL" --tokens "$RUN/all-tokens" >"$RUN/served-by"
+    awk -v hosts="$*" '
+        BEGIN { n = split(hosts, h, " ") }
+        { tokens[$1] = tokens[$1] $2 "\n"; count[$1]++ }
+        END {
+            least = -1
+            for (i = 1; i <= n; i++) if (least < 0 || count[h[i]] < least) least = count[h[i]]
+            for (i = 1; i <= n; i++) { split(tokens[h[i]], t, "\n"); for (j = 1; j <= least; j++) print t[j] }
+        }' "$RUN/served-by" >"$RUN/tokens"
+    [[ -s "$RUN/tokens" ]] || { log "no user landed on one of $*"; return 1; }
 }
 
 # pool HOSTS...: only these app hosts take traffic; the others are put in maintenance.

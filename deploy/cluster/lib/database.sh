@@ -8,6 +8,7 @@
 # APP_PASSWORD, spawn, in_ns, ip_of, SUBNET, log().
 
 PATRONI_SCOPE=rookery
+declare -A PATRONI_PID=()
 
 etcd_start() {
     local ip
@@ -97,6 +98,7 @@ patroni_start() {
     chmod 700 "$RUN/$node"
     spawn "$node" "$RUN/$node/patroni.log" setpriv --reuid=postgres --regid=postgres --init-groups \
         env HOME="$RUN/$node" patroni "$RUN/$node/patroni.yml"
+    PATRONI_PID[$node]=$SPAWNED
 }
 
 # patronictl ARGS...: Patroni's command line, run next to etcd (it talks to etcd and to the

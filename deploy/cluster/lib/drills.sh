@@ -48,6 +48,7 @@ drill_host_kill() {
     local killed restarted
     killed=$(date +%s.%N)
     kill -KILL "${GATEWAY_PID[$victim]}"
+    wait_pid "${GATEWAY_PID[$victim]}"
     down=$(wait_status "$victim" '^DOWN' 15 "$killed") || { down="never"; ok=0; }
     wait_host_empty "$victim" 10 || { log "$victim's workers outlived their gateway"; ok=0; }
     restarted=$(date +%s.%N)
@@ -82,6 +83,7 @@ drill_drain() {
         sleep 0.1
     done
     kill -TERM "${GATEWAY_PID[$victim]}"
+    wait_pid "${GATEWAY_PID[$victim]}"
     wait_host_empty "$victim" 40 || { log "$victim did not stop after SIGTERM"; ok=0; }
     gateway_start "$victim"
     haproxy_cmd "set server rookery/$victim state ready" >/dev/null
@@ -154,6 +156,7 @@ drill_standby_stop() {
     probe mixed "$RUN/drill4.probe" --seconds $((DRILL_SECONDS - 2)) --threads 4
     sleep 3
     signal_host db2 TERM
+    wait_pid "${PATRONI_PID[db2]}"
     wait_host_empty db2 30 || { signal_host db2 KILL; ok=0; }
     sleep 5
     patroni_start db2
@@ -181,6 +184,7 @@ drill_primary_kill() {
     sleep 3
     start=$(date +%s.%N)
     signal_host db1 KILL
+    wait_pid "${PATRONI_PID[db1]}"
     if wait_role db2 primary 45; then
         promoted=$(awk -v s="$start" -v e="$(date +%s.%N)" 'BEGIN { printf "%.1f", e - s }')
     else

@@ -54,7 +54,8 @@ db_transactions() {
 measure() {
     local name=$1 url=$2 out="$RUN/wrk-${1// /-}.txt" before after host cells="" seconds
     local primary_before standby_before primary_after standby_after
-    log "$name: warm-up ${WARMUP}s, then ${DURATION}s (wrk -c$CONNECTIONS)"
+    [[ "$url" == "$LB_URL" ]] || cp "$RUN/all-tokens" "$RUN/tokens"
+    log "$name: $(grep -c . "$RUN/tokens") users; warm-up ${WARMUP}s, then ${DURATION}s (wrk -c$CONNECTIONS)"
     wrk_run "$url" "$WARMUP" /dev/null
     cpu_snapshot >"$RUN/cpu.before"
     primary_before=$(db_transactions db1); standby_before=$(db_transactions db2)

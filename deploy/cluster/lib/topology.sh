@@ -40,9 +40,13 @@ topology_up() {
     done
 }
 
-# One cpu and one cpuacct cgroup per host; the quota is set later (cgroup_quota).
+# One cpu and one cpuacct cgroup per host; the quota is set later (cgroup_quota). The weight
+# (cpu.shares, CPU_SHARES) lets a host get its quota on a machine that is busy with other
+# work: processes outside any cgroup weigh 1024 each, so at the default 1024 a host would
+# count as one of them and be capped by the machine's load rather than by its quota.
 cgroup_add() {
     mkdir -p "$CG_CPU/$PREFIX/$1" "$CG_ACCT/$PREFIX/$1"
+    echo "${CPU_SHARES:-8192}" >"$CG_CPU/$PREFIX/$1/cpu.shares"
 }
 
 # cgroup_quota HOST CPUS: at most CPUS cores (e.g. 0.3) per 20 ms period; "max" lifts it.
