@@ -138,6 +138,7 @@ database_up() {
     patroni_start db1
     wait_role db1 primary 90 || { log "db1 did not become primary:"; tail -20 "$RUN/db1/patroni.log" >&2; return 1; }
     psql_on db1 -c "CREATE ROLE rookery LOGIN PASSWORD '$APP_PASSWORD'" -c "CREATE DATABASE rookery OWNER rookery"
+    log "db1 is the primary; cloning db2"
     patroni_start db2
     wait_role db2 replica 120 || { log "db2 did not become a replica:"; tail -20 "$RUN/db2/patroni.log" >&2; return 1; }
     wait_streaming 60

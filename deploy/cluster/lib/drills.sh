@@ -135,8 +135,8 @@ drill_replica_lag() {
     # Without a visible lag the pairs would prove nothing.
     [[ "$delay" != never ]] && awk -v d="$delay" 'BEGIN { exit !(d < 1) }' && ok=0
     background_load "$DRILL_SECONDS" "$RUN/drill3.wrk"
-    in_ns client python3 "$HERE/probe.py" pairs --base "$LB_URL" --tokens "$RUN/probe-tokens" \
-        --count "$PAIRS" >"$RUN/drill3.probe" || ok=0
+    probe pairs "$RUN/drill3.probe" --count "$PAIRS"
+    wait "$PROBE_PID" || ok=0
     wait_pid "$LOAD_PID"
     set_apply_delay null
     wait_streaming 60 || true

@@ -12,11 +12,14 @@ declare -A RPS=()
 LB_URL=""  # set by run.sh once the balancer is up
 
 # wrk_run URL SECONDS OUT [extra wrk flags]: the read mix for SECONDS; wrk's report to OUT.
+# It runs in the client's cgroup, and is waited for with `wait`, which a signal interrupts at
+# once (a foreground wrk would hold off Ctrl-C until it finishes).
 wrk_run() {
     local url=$1 seconds=$2 out=$3
     shift 3
-    in_ns client env TOKENS_FILE="$RUN/tokens" \
-        wrk -t1 -c"$CONNECTIONS" -d"${seconds}s" --latency "$@" -s "$HERE/read-many-users.lua" "$url" >"$out" 2>&1
+    spawn client "$out" env TOKENS_FILE="$RUN/tokens" \
+        wrk -t1 -c"$CONNECTIONS" -d"${seconds}s" --latency "$@" -s "$HERE/read-many-users.lua" "$url"
+    wait "$SPAWNED" || true
 }
 
 # wrk_field OUT NAME: one value of wrk's RESULT line (requests, duration_us, p50_us, p99_us,

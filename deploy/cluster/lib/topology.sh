@@ -109,7 +109,10 @@ topology_down() {
     for pid in "${STARTED_PIDS[@]}"; do kill -TERM "$pid" 2>/dev/null || true; done
     if [[ -d "$CG_CPU/$PREFIX" ]]; then
         for host in $(ls "$CG_CPU/$PREFIX"); do signal_host "$host" TERM; done
-        for host in $(ls "$CG_CPU/$PREFIX"); do wait_host_empty "$host" 5 || signal_host "$host" KILL; done
+        # One grace period for all (gateways drain, Patroni stops PostgreSQL), then KILL.
+        local deadline=$((SECONDS + 8))
+        for host in $(ls "$CG_CPU/$PREFIX"); do wait_host_empty "$host" $((deadline - SECONDS)) || true; done
+        for host in $(ls "$CG_CPU/$PREFIX"); do signal_host "$host" KILL; done
         for host in $(ls "$CG_CPU/$PREFIX"); do wait_host_empty "$host" 5 || log "cgroup $host still has processes"; done
         for host in $(ls "$CG_CPU/$PREFIX"); do rmdir "$CG_CPU/$PREFIX/$host" "$CG_ACCT/$PREFIX/$host" 2>/dev/null || true; done
         rmdir "$CG_CPU/$PREFIX" "$CG_ACCT/$PREFIX" 2>/dev/null || log "could not remove cgroup $PREFIX"
