@@ -23,6 +23,19 @@ public enum InternalHeaders {
     /// The value of `outcome` for a write that did not commit.
     public static let outcomeNotCommitted = "not-committed"
 
+    /// On a read, added by the gateway: the WAL position (`WALPosition`) of the user's last
+    /// write; a replica may answer only once it has replayed past it (read-your-writes).
+    public static let readPosition = "Rookery-Read-Position"
+
+    /// On the answer to a committed write, set by a worker with a replica configured: the
+    /// primary's WAL position right after the `COMMIT`, and the user the write belongs to.
+    public static let committedPosition = "Rookery-Committed-Position"
+    public static let committedUser = "Rookery-Committed-User"
+
+    /// On the answer to a read, set by a worker with a replica configured: `replica` or
+    /// `primary`, the server that answered (for metrics).
+    public static let servedBy = "Rookery-Served-By"
+
     /// Whether `name` is an internal header (case-insensitive).
     public static func isInternal(_ name: String) -> Bool {
         let utf8 = name.utf8

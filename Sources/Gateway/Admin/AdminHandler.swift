@@ -9,11 +9,13 @@ final class AdminHandler: ChannelInboundHandler {
     typealias OutboundOut = HTTPServerResponsePart
 
     private let pool: WorkerPool
+    private let health: GatewayHealth
     private let metrics: GatewayMetrics
     private var requestHead: HTTPRequestHead?
 
-    init(pool: WorkerPool, metrics: GatewayMetrics) {
+    init(pool: WorkerPool, health: GatewayHealth = GatewayHealth(), metrics: GatewayMetrics) {
         self.pool = pool
+        self.health = health
         self.metrics = metrics
     }
 
@@ -46,21 +48,24 @@ final class AdminHandler: ChannelInboundHandler {
         case "/healthz":
             self.write(status: .ok, json: #"{"status":"ok"}"#, head: head, context: context)
         case "/readyz":
+            let health = self.health
             self.pool.snapshot().hop(to: context.eventLoop).whenSuccess { snapshot in
                 let (handler, context) = loopBound.value
-                let problems = snapshot.readinessProblems
-                let json = AdminJSON.readiness(problems: problems)
+                let readiness = health.readiness(snapshot)
+                let json = AdminJSON.readiness(readiness)
                 handler.write(
-                    status: problems.isEmpty ? .ok : .serviceUnavailable,
+                    status: HTTPResponseStatus(statusCode: readiness.statusCode),
                     json: json,
                     head: head,
                     context: context
                 )
             }
         case "/status":
+            let health = self.health
             self.pool.snapshot().hop(to: context.eventLoop).whenSuccess { snapshot in
                 let (handler, context) = loopBound.value
-                handler.write(status: .ok, json: AdminJSON.status(snapshot), head: head, context: context)
+                let json = AdminJSON.status(snapshot, replica: health.replicaStatus)
+                handler.write(status: .ok, json: json, head: head, context: context)
             }
         case "/metrics":
             let metrics = self.metrics

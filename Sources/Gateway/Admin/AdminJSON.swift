@@ -2,16 +2,17 @@ import Foundation
 
 /// JSON bodies of the admin endpoints.
 enum AdminJSON {
-    static func readiness(problems: [String]) -> String {
+    static func readiness(_ readiness: Readiness) -> String {
         let object: [String: Any] = [
-            "ready": problems.isEmpty,
-            "problems": problems,
+            "ready": readiness.statusCode == 200,
+            "read_only": readiness == .readOnly,
+            "problems": readiness.problems,
         ]
         return encode(object)
     }
 
     /// `/status`: gateway, workers, slots and queue, in the shape docs/operations.md documents.
-    static func status(_ snapshot: PoolSnapshot) -> String {
+    static func status(_ snapshot: PoolSnapshot, replica: ReplicaStatus? = nil) -> String {
         let workers: [[String: Any]] = snapshot.workers.map { worker in
             [
                 "pid": Int(worker.pid),
@@ -35,7 +36,7 @@ enum AdminJSON {
                 "last_exit": snapshot.lastExitBySlot[slot.slot].map { $0 as Any } ?? NSNull(),
             ]
         }
-        let object: [String: Any] = [
+        var object: [String: Any] = [
             "gateway": [
                 "pid": Int(getpid()),
                 "version": GatewayVersion.string,
@@ -58,6 +59,13 @@ enum AdminJSON {
             "last_start_error": snapshot.lastStartError.map { $0 as Any } ?? NSNull(),
             "last_exit": snapshot.lastExit.map { $0 as Any } ?? NSNull(),
         ]
+        if let replica {
+            object["replica"] = [
+                "state": replica.state.rawValue,
+                "lag_seconds": replica.lagSeconds.map { ($0 * 1000).rounded() / 1000 as Any } ?? NSNull(),
+                "problem": replica.problem.map { $0 as Any } ?? NSNull(),
+            ]
+        }
         return encode(object)
     }
 

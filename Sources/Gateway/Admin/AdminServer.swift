@@ -8,6 +8,7 @@ enum AdminServer {
         port: Int,
         group: any EventLoopGroup,
         pool: WorkerPool,
+        health: GatewayHealth = GatewayHealth(),
         metrics: GatewayMetrics,
         boundSocket: CInt? = nil
     ) -> EventLoopFuture<any Channel> {
@@ -16,7 +17,9 @@ enum AdminServer {
             .childChannelInitializer { channel in
                 channel.eventLoop.makeCompletedFuture {
                     try channel.pipeline.syncOperations.configureHTTPServerPipeline(withErrorHandling: true)
-                    try channel.pipeline.syncOperations.addHandler(AdminHandler(pool: pool, metrics: metrics))
+                    try channel.pipeline.syncOperations.addHandler(
+                        AdminHandler(pool: pool, health: health, metrics: metrics)
+                    )
                 }
             }
         if let boundSocket {

@@ -31,6 +31,7 @@ struct GatewayConfiguration: Sendable {
     /// Serve the TechEmpower routes and migrate their tables (docs/performance.md).
     var benchRoutes: Bool = false
     var limits: ConnectionLimits
+    var cluster = ClusterConfiguration()
 
     enum LogFormat: String, Sendable {
         case text
@@ -185,7 +186,8 @@ extension GatewayOptions {
             workerPath: value(self.workerPath, "WORKER_PATH") ?? defaultWorkerPath,
             debugQueryCount: self.debugQueryCount || environment["DEBUG_QUERY_COUNT"] == "1",
             benchRoutes: self.benchRoutes || environment["BENCH_ROUTES"] == "1",
-            limits: try self.limits.resolve(environment: environment)
+            limits: try self.limits.resolve(environment: environment),
+            cluster: try self.cluster.resolve(environment: environment)
         )
     }
 }

@@ -8,6 +8,7 @@ import Foundation
 /// variable and the default for each.
 struct GatewayOptions: ParsableArguments {
     @OptionGroup(title: "Limits") var limits: LimitOptions
+    @OptionGroup(title: "Several hosts") var cluster: ClusterOptions
 
     @Option(help: "Address the HTTP listener binds to. (env: HOST, default: 127.0.0.1)")
     var host: String?

@@ -67,7 +67,7 @@ struct LimitOptions: ParsableArguments {
     @Option(
         name: .customLong("trusted-proxy"),
         help:
-            "Address of a reverse proxy whose X-Forwarded-For is believed; repeat for several. (env: TRUSTED_PROXIES, comma-separated; default: none)"
+            "Address or CIDR range (10.0.0.0/8, fd00::/8) of reverse proxies whose X-Forwarded-For is believed; repeat for several. (env: TRUSTED_PROXIES, comma-separated; default: none)"
     )
     var trustedProxies: [String] = []
 
@@ -93,7 +93,7 @@ struct ConnectionLimits: Sendable {
     var maxPipelined: Int
     var rateLimit: Double
     var authRateLimit: Double
-    var trustedProxies: Set<String>
+    var trustedProxies: TrustedProxies
     /// Certificate chain and key files when TLS is on.
     var tls: (certificate: String, key: String)?
 }
@@ -110,11 +110,9 @@ extension LimitOptions {
         )
             throws -> Double
         { try options.number(flag, variable, name: name, default: fallback, range: range) }
-        var proxies = Set(self.trustedProxies)
+        var proxies = self.trustedProxies
         if self.trustedProxies.isEmpty, let list = environment["TRUSTED_PROXIES"] {
-            proxies = Set(
-                list.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty }
-            )
+            proxies = list.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty }
         }
         return ConnectionLimits(
             maxHeaderBytes: Int(
@@ -170,7 +168,7 @@ extension LimitOptions {
                 default: 20,
                 range: 0...1_000_000
             ),
-            trustedProxies: proxies,
+            trustedProxies: try TrustedProxies(parsing: proxies),
             tls: try self.resolveTLS(environment: environment)
         )
     }

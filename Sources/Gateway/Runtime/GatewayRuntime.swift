@@ -60,10 +60,12 @@ final class GatewayRuntime: Sendable {
             jsonAccessLog: configuration.logFormat == .json
         )
         let connections = ConnectionRegistry()
+        let health = GatewayHealth()
+        let replica = ReplicaSetup(configuration.cluster, health: health, metrics: metrics, logger: logger)
         let (httpChannel, adminChannel) = try Self.bindListeners(
             configuration,
             group: group,
-            pool: pool,
+            forwarder: RequestForwarder(pool: pool, health: health, readYourWrites: replica?.readYourWrites),
             connections: connections,
             activation: activation,
             observer: observer,
@@ -71,6 +73,8 @@ final class GatewayRuntime: Sendable {
         )
         let probe = DatabaseProbe(conninfo: database.conninfo, pool: pool)
         probe.start()
+        replica?.monitor.start(on: pool.loop)
+        defer { replica?.monitor.stop() }
         let systemd = SystemdIntegration(notifier: notifier, pool: pool, logger: logger)
         systemd.start()
         pool.start()
@@ -118,6 +122,7 @@ final class GatewayRuntime: Sendable {
 
         // Reverse order: stop accepting, let connections finish, drain workers, then the rest.
         notifier.notify("STOPPING=1")
+        Self.announceDrain(health, delay: configuration.cluster.drainDelay, logger: logger)
         try? httpChannel.close().wait()
         connections.quiesceAll()
         let graceful = TimeAmount.milliseconds(Int64(configuration.gracefulTimeout * 1000))
@@ -130,7 +135,7 @@ final class GatewayRuntime: Sendable {
     private static func bindListeners(
         _ configuration: GatewayConfiguration,
         group: any EventLoopGroup,
-        pool: WorkerPool,
+        forwarder: RequestForwarder,
         connections: ConnectionRegistry,
         activation: SocketActivation?,
         observer: RequestObserver,
@@ -158,7 +163,7 @@ final class GatewayRuntime: Sendable {
                 tlsContext: tlsContext,
                 connections: connections
             ) { deadlines in
-                HTTPProxyHandler(pool: pool, settings: settings, observer: observer, deadlines: deadlines)
+                HTTPProxyHandler(settings: settings, observer: observer, deadlines: deadlines, submit: forwarder.submit)
             }.wait()
         } catch {
             throw GatewayConfigurationError("cannot listen on \(configuration.host):\(configuration.port): \(error)")
@@ -167,7 +172,8 @@ final class GatewayRuntime: Sendable {
             let adminChannel = try AdminServer.bind(
                 port: configuration.adminPort,
                 group: group,
-                pool: pool,
+                pool: forwarder.pool,
+                health: forwarder.health,
                 metrics: metrics,
                 boundSocket: activation?.admin
             ).wait()
@@ -176,6 +182,15 @@ final class GatewayRuntime: Sendable {
             httpChannel.close(promise: nil)
             throw GatewayConfigurationError("cannot listen on 127.0.0.1:\(configuration.adminPort) (admin): \(error)")
         }
+    }
+
+    /// Readiness turns 503 at once; the listener keeps serving for `delay` seconds so a load
+    /// balancer polling /readyz takes the host out before connections start to close.
+    private static func announceDrain(_ health: GatewayHealth, delay: Double, logger: Logger) {
+        health.startDraining()
+        guard delay > 0 else { return }
+        logger.info("draining: /readyz answers 503, listener closes after the delay", metadata: ["delay_s": "\(delay)"])
+        Thread.sleep(forTimeInterval: delay)
     }
 
     private static func prepareDataDirectory(_ path: String, embedded: Bool) throws {
@@ -210,6 +225,11 @@ final class GatewayRuntime: Sendable {
         environment["ROOKERY_JWT_TTL"] = String(configuration.jwtTimeToLive)
         environment["ROOKERY_DEBUG_QUERY_COUNT"] = configuration.debugQueryCount ? "1" : "0"
         environment["ROOKERY_BENCH_ROUTES"] = configuration.benchRoutes ? "1" : "0"
+        environment.removeValue(forKey: "DATABASE_READ_URL")
+        if let readURL = configuration.cluster.databaseReadURL {
+            environment["ROOKERY_DATABASE_READ_URL"] = readURL
+            environment["ROOKERY_MAX_REPLICA_LAG"] = String(configuration.cluster.maxReplicaLag)
+        }
         // libpq loads GnuTLS (through libldap), whose load-time constructor initializes its
         // crypto backend and maps about 0.8 MiB more per worker. Workers never use GnuTLS, and
         // libldap initializes it itself if an LDAP lookup ever needs TLS.

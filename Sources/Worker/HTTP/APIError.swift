@@ -51,7 +51,13 @@ struct APIError: HTTPResponseError {
         APIError(status: 409, field: field, message: "has already been taken")
     }
 
-    static let databaseUnavailable = APIError(status: 503, field: "database", message: "is unavailable, retry later")
+    /// The database (for a write: the primary) cannot be reached; Retry-After tells clients and
+    /// balancers when to try again (a failover usually completes within seconds).
+    static let databaseUnavailable: APIError = {
+        var error = APIError(status: 503, field: "database", message: "is unavailable, retry later")
+        error.headers = [("Retry-After", "1")]
+        return error
+    }()
 
     static let `internal` = APIError(status: 500, field: "server", message: "internal error")
 }

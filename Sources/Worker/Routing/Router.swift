@@ -35,6 +35,11 @@ struct Router<Handler> {
         self.routes.append(Route(method: method, template: template, segments: segments, handler: handler))
     }
 
+    /// The templates registered for `method`, in registration order.
+    func templates(for method: String) -> [String] {
+        self.routes.filter { $0.method == method }.map(\.template)
+    }
+
     func match(method: String, path: String) -> Match {
         let parts = path.split(separator: "/", omittingEmptySubsequences: true)
         guard parts.count <= Self.maxSegments else { return .notFound }

@@ -38,7 +38,15 @@ struct Application {
                 if writeKey != nil {
                     self.services.database.beginRequestTransaction()
                 }
-                response = self.run(handler, context)
+                if writeKey == nil, let router = self.services.replicaRouter,
+                    ReadRule.isRead(method: request.method, route: template)
+                {
+                    let (answer, target) = router.serve(request, services: self.services) { self.run(handler, context) }
+                    response = answer
+                    response.headers.append(HeaderField(name: InternalHeaders.servedBy, value: target.rawValue))
+                } else {
+                    response = self.run(handler, context)
+                }
                 response.route = template
                 if let writeKey {
                     response = self.finishWrite(response, key: writeKey, context)
@@ -103,8 +111,17 @@ struct Application {
     /// Commits a write together with its recorded outcome, or rolls it back (see `WriteLedger`).
     private func finishWrite(_ response: HTTPResponse, key: String, _ context: RequestContext) -> HTTPResponse {
         do {
-            try self.ledger.finish(response, key: key)
-            return response
+            let reportPosition = self.services.replicaRouter != nil
+            guard let position = try self.ledger.finish(response, key: key, reportPosition: reportPosition) else {
+                return response
+            }
+            // Read-your-writes: the gateway keeps the position per user (see `ReplicaRouter`).
+            let user = response.replayUserID ?? (try? context.optionalToken())?.id
+            guard let user else { return response }
+            var reported = response
+            reported.headers.append(HeaderField(name: InternalHeaders.committedPosition, value: position.description))
+            reported.headers.append(HeaderField(name: InternalHeaders.committedUser, value: String(user)))
+            return reported
         } catch {
             var failure = Self.errorResponse(for: error, context)
             failure.route = response.route

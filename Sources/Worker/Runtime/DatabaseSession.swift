@@ -157,15 +157,21 @@ final class DatabaseSession {
         self.requestTransaction == .open
     }
 
-    /// Runs `final` and `COMMIT` in one round trip, ending the request transaction. Does
+    /// Runs `final` and `COMMIT` in one round trip, ending the request transaction, and returns
+    /// the rows of `after` when given (it runs after the `COMMIT` in the same round trip). Does
     /// nothing when no statement ran. On failure the transaction is rolled back.
-    func commitRequestTransaction(storing final: PipelineStatement) throws {
+    @discardableResult
+    func commitRequestTransaction(storing final: PipelineStatement, then after: PipelineStatement? = nil) throws
+        -> PostgresRows?
+    {
         defer { self.requestTransaction = .none }
-        guard self.requestTransaction == .open else { return }
-        try self.counted {
+        guard self.requestTransaction == .open else { return nil }
+        return try self.counted {
             let connection = try self.open()
             do {
-                _ = try connection.pipeline([final, PipelineStatement("COMMIT")])
+                let statements = [final, PipelineStatement("COMMIT")] + (after.map { [$0] } ?? [])
+                let results = try connection.pipeline(statements)
+                return after == nil ? nil : results.last
             } catch let error as DatabaseError {
                 if error.kind == .connectionLost {
                     self.drop(error)

@@ -23,7 +23,8 @@ enum WorkerCommand {
             configuration: configuration,
             database: database,
             logger: logger,
-            tokenSigner: JWTSecret.load(configuration: configuration, logger: logger)
+            tokenSigner: JWTSecret.load(configuration: configuration, logger: logger),
+            replicaRouter: Self.replicaRouter(configuration, logger: logger)
         )
         let loop = WorkerLoop(
             socket: FrameSocket(descriptor: configuration.socketDescriptor),
@@ -38,6 +39,18 @@ enum WorkerCommand {
             logger.error("worker stopped: \(error)")
             return 1
         }
+    }
+
+    /// The replica connection, spread over the hosts of a multi-host read URL by process id, and
+    /// opened now like the primary's.
+    private static func replicaRouter(_ configuration: WorkerConfiguration, logger: Logger) -> ReplicaRouter? {
+        guard let url = configuration.readDatabaseURL else { return nil }
+        var replicaLogger = logger
+        replicaLogger[metadataKey: "database"] = "replica"
+        let conninfo = ConnInfoHosts.rotated(url, by: Int(getpid()))
+        let session = DatabaseSession(conninfo: conninfo, logger: replicaLogger)
+        session.warmUp()
+        return ReplicaRouter(replica: session, maxLag: configuration.maxReplicaLag, logger: replicaLogger)
     }
 
     /// Creates the database if needed and applies pending migrations. Exit status 0 on success.

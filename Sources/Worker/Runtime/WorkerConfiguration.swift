@@ -22,6 +22,10 @@ struct WorkerConfiguration {
     var exposeQueryCount: Bool
     /// Whether the TechEmpower routes (/plaintext, /json, /db, …) are served (`--bench-routes`).
     var benchRoutes: Bool
+    /// libpq conninfo or URL of the read replica(s); nil: every query on the primary.
+    var readDatabaseURL: String? = nil
+    /// Seconds a replica's replay may lag before reads go to the primary.
+    var maxReplicaLag: Double = 30
 
     /// Reads the configuration; a missing or malformed required value is an error with a clear message.
     static func fromEnvironment(_ environment: [String: String] = ProcessInfo.processInfo.environment) throws
@@ -47,7 +51,9 @@ struct WorkerConfiguration {
             jwtSecretFile: environment["ROOKERY_JWT_SECRET_FILE"],
             jwtTimeToLive: try integer("ROOKERY_JWT_TTL", default: 86_400),
             exposeQueryCount: environment["ROOKERY_DEBUG_QUERY_COUNT"] == "1",
-            benchRoutes: environment["ROOKERY_BENCH_ROUTES"] == "1"
+            benchRoutes: environment["ROOKERY_BENCH_ROUTES"] == "1",
+            readDatabaseURL: environment["ROOKERY_DATABASE_READ_URL"].flatMap { $0.isEmpty ? nil : $0 },
+            maxReplicaLag: Double(environment["ROOKERY_MAX_REPLICA_LAG"] ?? "") ?? 30
         )
     }
 }

@@ -37,7 +37,7 @@ final class WorkerLoop {
     /// GET, HEAD or OPTIONS (writes may hash a password first), past `maxQueuedBytes`, and
     /// before the socket blocks to read.
     func run() throws {
-        self.services.database.beforeRoundTrip = { [socket = self.socket, logger = self.logger] in
+        self.services.setBeforeRoundTrip { [socket = self.socket, logger = self.logger] in
             do {
                 try socket.flush()
             } catch {
@@ -45,7 +45,7 @@ final class WorkerLoop {
                 logger.debug("sending queued answers failed", metadata: ["error": .string("\(error)")])
             }
         }
-        defer { self.services.database.beforeRoundTrip = nil }
+        defer { self.services.setBeforeRoundTrip(nil) }
         var hello = ByteBuffer()
         self.encoder.writeHello(
             WorkerHello(pid: getpid(), software: "rookery-worker \(RookeryVersion.string)"),
@@ -88,7 +88,7 @@ final class WorkerLoop {
                 self.pruneWriteLedgerIfDue()
             case .ping(let nonce):
                 var pong = ByteBuffer()
-                self.encoder.writePong(nonce: nonce, databaseReachable: self.services.database.isReachable, into: &pong)
+                self.encoder.writePong(nonce: nonce, databaseReachable: self.services.primary.isReachable, into: &pong)
                 try self.socket.write(pong)
             case .drain:
                 self.logger.debug("drain requested, exiting")
@@ -111,7 +111,7 @@ final class WorkerLoop {
             self.pendingTooLarge = false
             response = HTTPResponse(error: APIError(status: 413, field: "body", message: "is too large"))
         } else {
-            self.services.database.resetStatistics()
+            self.services.resetStatistics()
             let request = HTTPRequest(head: head, body: body)
             var requestLogger = self.logger
             requestLogger[metadataKey: "request_id"] = .string(request.requestID)

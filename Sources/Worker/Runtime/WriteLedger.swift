@@ -56,26 +56,33 @@ struct WriteLedger {
     }
 
     /// Ends the request transaction of a write: a 2xx `response` is recorded under `key` and
-    /// committed with it (one round trip); anything else is rolled back.
-    func finish(_ response: HTTPResponse, key: String) throws {
+    /// committed with it (one round trip); anything else is rolled back. With `reportPosition`,
+    /// returns the primary's WAL position right after the `COMMIT` (same round trip), for
+    /// read-your-writes; nil when nothing was committed.
+    @discardableResult
+    func finish(_ response: HTTPResponse, key: String, reportPosition: Bool = false) throws -> WALPosition? {
         guard (200..<300).contains(response.status) else {
             self.database.rollBackRequestTransaction()
-            return
+            return nil
         }
         var body: String?
         if response.replayUserID == nil {
             body = response.body.getString(at: response.body.readerIndex, length: response.body.readableBytes)
         }
-        try self.database.commitRequestTransaction(
+        let rows = try self.database.commitRequestTransaction(
             storing: PipelineStatement(
                 Self.recordSQL,
                 [
                     key, response.status.postgresText, response.route,
                     response.headers.first(named: "content-type"), body, response.replayUserID.postgresText,
                 ]
-            )
+            ),
+            then: reportPosition ? PipelineStatement(Self.positionSQL) : nil
         )
+        return try rows?.row(at: 0)?.optionalString(0).flatMap(WALPosition.init)
     }
+
+    static let positionSQL = "SELECT pg_current_wal_lsn()::text"
 
     /// The outcome of the write under `key`, waiting for its transaction if it is still open.
     func outcome(of key: String) throws -> Outcome {

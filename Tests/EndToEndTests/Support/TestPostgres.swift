@@ -14,17 +14,54 @@ final class TestPostgres {
         return "/usr/lib/postgresql/\(version)/bin"
     }
 
+    /// Settings passed to every start (`-c name=value`).
+    private let settings: [String]
+
     init() throws {
-        self.directory = try TestGateway.makeTemporaryDirectory() + "-pg"
-        try FileManager.default.createDirectory(atPath: self.directory, withIntermediateDirectories: true)
-        if getuid() == 0 {
-            _ = try TestGateway.run("/bin/chown", ["postgres:postgres", self.directory])
-        }
+        self.directory = try Self.makeDirectory()
+        self.settings = []
         _ = try self.runAsOwner(
             Self.binaries + "/initdb",
             ["-D", self.directory + "/data", "-U", "postgres", "--auth=trust", "--no-sync"]
         )
         try self.start()
+    }
+
+    /// A streaming standby of `primary` (pg_basebackup -R), replaying `applyDelay` behind it
+    /// (`recovery_min_apply_delay`, e.g. "1s") when given.
+    init(standbyOf primary: TestPostgres, applyDelay: String? = nil) throws {
+        self.directory = try Self.makeDirectory()
+        self.settings = applyDelay.map { ["recovery_min_apply_delay=\($0)"] } ?? []
+        _ = try self.runAsOwner(
+            Self.binaries + "/pg_basebackup",
+            [
+                "-h", primary.directory, "-p", String(primary.port), "-U", "postgres", "-D", self.directory + "/data",
+                "-R", "-X", "stream", "--no-sync", "--checkpoint=fast",
+            ]
+        )
+        try self.start()
+    }
+
+    private static func makeDirectory() throws -> String {
+        let directory = try TestGateway.makeTemporaryDirectory() + "-pg"
+        try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
+        if getuid() == 0 {
+            _ = try TestGateway.run("/bin/chown", ["postgres:postgres", directory])
+        }
+        return directory
+    }
+
+    /// Turns a standby into a primary (`pg_ctl promote`, waiting until it accepts writes).
+    func promote() throws {
+        _ = try self.runAsOwner(Self.binaries + "/pg_ctl", ["promote", "-w", "-D", self.directory + "/data"])
+    }
+
+    /// Runs SQL on this server's `rookery` database (or `postgres`) and returns psql's output.
+    func psql(_ sql: String, database: String = "rookery") throws -> String {
+        try TestGateway.run(
+            TestGateway.psqlPath,
+            ["-h", self.directory, "-p", String(self.port), "-U", "postgres", "-d", database, "-At", "-c", sql]
+        )
     }
 
     deinit {
@@ -46,10 +83,11 @@ final class TestPostgres {
     func start() throws {
         let process = Process()
         let postgres = Self.binaries + "/postgres"
-        let arguments = [
-            "-D", self.directory + "/data", "-k", self.directory, "-p", String(self.port),
-            "-c", "listen_addresses=", "-c", "fsync=off",
-        ]
+        let arguments =
+            [
+                "-D", self.directory + "/data", "-k", self.directory, "-p", String(self.port),
+                "-c", "listen_addresses=", "-c", "fsync=off",
+            ] + self.settings.flatMap { ["-c", $0] }
         if getuid() == 0 {
             process.executableURL = URL(fileURLWithPath: "/usr/bin/setpriv")
             process.arguments = ["--reuid=postgres", "--regid=postgres", "--init-groups", postgres] + arguments

@@ -11,7 +11,7 @@ final class ClientAddressTests: XCTestCase {
     }
 
     func testTrustedProxyGivesTheNearestUntrustedHop() {
-        let trusted: Set<String> = ["10.0.0.1", "10.0.0.2"]
+        let trusted: TrustedProxies = ["10.0.0.1", "10.0.0.2"]
         XCTAssertEqual(
             ClientAddress.resolve(
                 peer: "10.0.0.1",
