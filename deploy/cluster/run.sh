@@ -40,6 +40,8 @@ CONNECTIONS="${CONNECTIONS:-64}"
 READY_PATH="${READY_PATH:-/readyz}"
 CHECK_INTER_MS=1000 CHECK_FALL=2 CHECK_RISE=2
 LAG_MS=2000
+MAX_REPLICA_LAG=5
+DRAIN_DELAY=3
 PAIRS=200
 TOKEN_USERS=90
 # Bounds: whatever the environment says, every load run and drill stops by itself.

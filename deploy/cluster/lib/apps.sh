@@ -4,23 +4,26 @@
 # database; HAProxy 2.6 in front, checking each host's readiness and driven through its
 # runtime API (stats socket).
 #
-# Sourced by run.sh. Uses: RUN, BIN, APP_HOSTS, WORKERS_PER_HOST, READY_PATH, spawn, in_ns,
-# ip_of, database_url, database_read_url, log().
+# Sourced by run.sh. Uses: RUN, BIN, APP_HOSTS, WORKERS_PER_HOST, READY_PATH, MAX_REPLICA_LAG,
+# DRAIN_DELAY, CHECK_*, spawn, in_ns, ip_of, database_url, database_read_url, log().
 
 APP_PORT=8080
 ADMIN_PORT=8081
 declare -A GATEWAY_PID=()
 
 # gateway_start HOST: starts HOST's gateway (it spawns its workers in the same cgroup).
+# Reads go to the standby while it lags less than MAX_REPLICA_LAG (above drill 3's injected
+# lag, so that drill tests read-your-writes, not the lag cut-off); on SIGTERM /readyz turns
+# 503 DRAIN_DELAY seconds before the listener closes, longer than HAProxy's inter x fall.
 gateway_start() {
     local host=$1
     mkdir -p "$RUN/$host"
     spawn "$host" "$RUN/$host/gateway.log" env \
         DATABASE_URL="$(database_url)" DATABASE_READ_URL="$(database_read_url)" \
-        MAX_REPLICA_LAG="${MAX_REPLICA_LAG:-5}" \
         "$BIN/gateway" --host "$(ip_of "$host")" --port "$APP_PORT" --admin-port "$ADMIN_PORT" \
         --data-dir "$RUN/$host/data" --jwt-secret-file "$RUN/jwt-secret" \
-        --trusted-proxy "$(ip_of lb)" --workers "$WORKERS_PER_HOST" --log-level warning
+        --trusted-proxy "$(ip_of lb)" --workers "$WORKERS_PER_HOST" --log-level warning \
+        --max-replica-lag "$MAX_REPLICA_LAG" --drain-delay "$DRAIN_DELAY"
     GATEWAY_PID[$host]=$SPAWNED
 }
 

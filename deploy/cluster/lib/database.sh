@@ -73,6 +73,8 @@ postgresql:
   data_dir: $RUN/$node/data
   bin_dir: $PG_BIN
   use_unix_socket: true
+  basebackup:
+    checkpoint: fast
   authentication:
     superuser:
       username: postgres

@@ -134,10 +134,16 @@ drill_replica_lag() {
     delay=$(standby_apply_delay 20)
     # Without a visible lag the pairs would prove nothing.
     [[ "$delay" != never ]] && awk -v d="$delay" 'BEGIN { exit !(d < 1) }' && ok=0
+    local reads_before reads_after standby_reads
+    reads_before=$(reads_by_target)
     background_load "$DRILL_SECONDS" "$RUN/drill3.wrk"
     probe pairs "$RUN/drill3.probe" --count "$PAIRS"
     wait "$PROBE_PID" || ok=0
     wait_pid "$LOAD_PID"
+    reads_after=$(reads_by_target)
+    # The standby must have served reads meanwhile, or the pairs tested nothing.
+    standby_reads=$(awk -v b="$reads_before" -v a="$reads_after" 'BEGIN { split(b, x, " "); split(a, y, " "); print y[1] - x[1] }')
+    ((standby_reads > 0)) || ok=0
     set_apply_delay null
     wait_streaming 60 || true
     local violations failed
@@ -145,7 +151,7 @@ drill_replica_lag() {
     failed=$(json_field "$RUN/drill3.probe" failed) || failed="?"
     [[ "$violations" == 0 && "$failed" == 0 ]] || ok=0
     verdict 3 "replica lag" "$ok" \
-        "$violations read-your-writes violations in $PAIRS write-then-read pairs ($failed failed); the standby showed a write $delay s after it (recovery_min_apply_delay ${LAG_MS} ms)"
+        "$violations read-your-writes violations in $PAIRS write-then-read pairs ($failed failed); the standby showed a write $delay s after it (recovery_min_apply_delay ${LAG_MS} ms) and served $standby_reads reads meanwhile"
 }
 
 # 4. Stop the standby (its Patroni stops its PostgreSQL): no request fails; it rejoins.

@@ -3,8 +3,8 @@
 # behalf of many users, and what each host's cgroup used meanwhile: CPU (cpuacct) and how
 # often its quota throttled it (cpu.stat). One markdown row per run.
 #
-# Sourced by run.sh. Uses: RUN, HERE, APP_HOSTS, DURATION, WARMUP, CONNECTIONS, spawn,
-# in_ns, ip_of, cgroup_*, psql_on, log().
+# Sourced by run.sh. Uses: RUN, HERE, APP_HOSTS, ADMIN_PORT, DURATION, WARMUP, CONNECTIONS,
+# spawn, in_ns, ip_of, cgroup_*, log().
 
 TABLE_ROWS=""
 declare -A RPS=()
@@ -47,32 +47,39 @@ cpu_cell() {
                   else printf "%.2f", cores }' "$1" "$2"
 }
 
-# Transactions of the application's database on NODE so far (commits and rollbacks).
-db_transactions() {
-    PSQL_DB=postgres psql_on "$1" -Atc "SELECT xact_commit + xact_rollback FROM pg_stat_database WHERE datname = 'rookery'" 2>/dev/null || echo 0
+# "replica primary": read requests the application hosts have answered from the standby and
+# from the primary so far (rookery_database_reads_total on each host's admin listener).
+reads_by_target() {
+    local host
+    for host in $APP_HOSTS; do
+        in_ns "$host" curl -s --max-time 2 "http://127.0.0.1:$ADMIN_PORT/metrics" || true
+    done | awk '/^rookery_database_reads_total\{/ {
+            if ($0 ~ /target="replica"/) r += $NF; else if ($0 ~ /target="primary"/) p += $NF }
+        END { printf "%d %d\n", r, p }'
 }
 
 # measure NAME URL: warm-up, then DURATION seconds of the read mix; appends a table row and
 # remembers req/s in RPS[NAME].
 measure() {
     local name=$1 url=$2 out="$RUN/wrk-${1// /-}.txt" before after host cells="" seconds
-    local primary_before standby_before primary_after standby_after
+    local reads_before reads_after
     [[ "$url" == "$LB_URL" ]] || cp "$RUN/all-tokens" "$RUN/tokens"
     log "$name: $(grep -c . "$RUN/tokens") users; warm-up ${WARMUP}s, then ${DURATION}s (wrk -c$CONNECTIONS)"
     wrk_run "$url" "$WARMUP" /dev/null
     cpu_snapshot >"$RUN/cpu.before"
-    primary_before=$(db_transactions db1); standby_before=$(db_transactions db2)
+    reads_before=$(reads_by_target)
     wrk_run "$url" "$DURATION" "$out"
     cpu_snapshot >"$RUN/cpu.after"
-    primary_after=$(db_transactions db1); standby_after=$(db_transactions db2)
+    reads_after=$(reads_by_target)
     [[ -n "$(wrk_field "$out" requests)" ]] || { log "wrk failed:"; cat "$out" >&2; return 1; }
     seconds=$(awk -v d="$(wrk_field "$out" duration_us)" 'BEGIN { print d / 1e6 }')
     RPS[$name]=$(wrk_rps "$out")
     for host in $APP_HOSTS; do cells+=" $(cpu_cell "$RUN/cpu.before" "$RUN/cpu.after" "$host" "$seconds") |"; done
     for host in db1 db2 lb; do cells+=" $(cpu_cell "$RUN/cpu.before" "$RUN/cpu.after" "$host" "$seconds") |"; done
     local standby_share
-    standby_share=$(awk -v p=$((primary_after - primary_before)) -v s=$((standby_after - standby_before)) \
-        'BEGIN { if (p + s > 0) printf "%d %%", 100 * s / (p + s); else print "-" }')
+    standby_share=$(awk -v b="$reads_before" -v a="$reads_after" 'BEGIN {
+        split(b, x, " "); split(a, y, " "); r = y[1] - x[1]; p = y[2] - x[2]
+        if (r + p > 0) printf "%d %%", 100 * r / (r + p); else print "-" }')
     TABLE_ROWS+="| $name | ${RPS[$name]} | $(awk -v u="$(wrk_field "$out" p50_us)" 'BEGIN { printf "%.1f ms", u / 1000 }') | $(awk -v u="$(wrk_field "$out" p99_us)" 'BEGIN { printf "%.1f ms", u / 1000 }') | $(wrk_errors "$out") | $standby_share |$cells"$'\n'
 }
 
