@@ -75,7 +75,7 @@ measure() {
     seconds=$(awk -v d="$(wrk_field "$out" duration_us)" 'BEGIN { print d / 1e6 }')
     RPS[$name]=$(wrk_rps "$out")
     for host in $APP_HOSTS; do cells+=" $(cpu_cell "$RUN/cpu.before" "$RUN/cpu.after" "$host" "$seconds") |"; done
-    for host in db1 db2 lb; do cells+=" $(cpu_cell "$RUN/cpu.before" "$RUN/cpu.after" "$host" "$seconds") |"; done
+    for host in db1 db2 lb client; do cells+=" $(cpu_cell "$RUN/cpu.before" "$RUN/cpu.after" "$host" "$seconds") |"; done
     local standby_share
     standby_share=$(awk -v b="$reads_before" -v a="$reads_after" 'BEGIN {
         split(b, x, " "); split(a, y, " "); r = y[1] - x[1]; p = y[2] - x[2]
@@ -86,8 +86,8 @@ measure() {
 table_header() {
     local host header="| setup | req/s | p50 | p99 | errors | reads on standby |" rule="|---|---:|---:|---:|---:|---:|"
     for host in $APP_HOSTS; do header+=" $host CPU |"; rule+="---:|"; done
-    header+=" db1 (primary) CPU | db2 (standby) CPU | HAProxy CPU |"
-    rule+="---:|---:|---:|"
+    header+=" db1 (primary) CPU | db2 (standby) CPU | HAProxy CPU | wrk CPU |"
+    rule+="---:|---:|---:|---:|"
     echo "$header"
     echo "$rule"
 }
