@@ -37,6 +37,9 @@ let package = Package(
         // DESIGN.md calls this target CSystem; swift-system (a swift-nio dependency) already
         // owns that module name, so ours is CRookerySystem.
         .target(name: "CRookerySystem"),
+        // The rules gateway and worker must agree on beyond the wire format (which methods are
+        // reads, JSON escaping, timestamps, error bodies, log lines): one copy for both.
+        .target(name: "RookeryCommon", swiftSettings: strictSettings),
         .target(
             name: "Protocol",
             dependencies: [.product(name: "NIOCore", package: "swift-nio")],
@@ -46,6 +49,7 @@ let package = Package(
             name: "Gateway",
             dependencies: [
                 "Protocol",
+                "RookeryCommon",
                 "CRookerySystem",
                 "CLibPQ",
                 .product(name: "NIOCore", package: "swift-nio"),
@@ -64,18 +68,29 @@ let package = Package(
             name: "Worker",
             dependencies: [
                 "Protocol",
+                "RookeryCommon",
                 "CRookerySystem",
                 "CLibPQ",
                 "COpenSSL",
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "Logging", package: "swift-log"),
             ],
+            // docs/openapi.yml (through a symlink), compiled into the binary as bytes.
+            resources: [.embedInCode("API/OpenAPI/openapi.yml")],
+            swiftSettings: strictSettings
+        ),
+        // Helpers every test target shares (one seeded generator).
+        .target(name: "TestSupport", path: "Tests/TestSupport", swiftSettings: strictSettings),
+        .testTarget(
+            name: "RookeryCommonTests",
+            dependencies: ["RookeryCommon"],
             swiftSettings: strictSettings
         ),
         .testTarget(
             name: "ProtocolTests",
             dependencies: [
                 "Protocol",
+                "TestSupport",
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOTestUtils", package: "swift-nio"),
             ],
@@ -83,7 +98,12 @@ let package = Package(
         ),
         .testTarget(
             name: "WorkerTests",
-            dependencies: ["Worker", "Protocol", .product(name: "NIOCore", package: "swift-nio")],
+            // Gateway: its EmbeddedPostgres starts the throwaway cluster the integration tests use.
+            dependencies: [
+                "Worker", "Gateway", "Protocol", "RookeryCommon", "TestSupport",
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "Logging", package: "swift-log"),
+            ],
             swiftSettings: strictSettings
         ),
         .testTarget(
@@ -91,6 +111,7 @@ let package = Package(
             dependencies: [
                 "Gateway",
                 "Protocol",
+                "RookeryCommon",
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOEmbedded", package: "swift-nio"),
                 .product(name: "NIOHTTP1", package: "swift-nio"),
@@ -101,7 +122,7 @@ let package = Package(
         ),
         .testTarget(
             name: "EndToEndTests",
-            dependencies: [],
+            dependencies: ["TestSupport"],
             swiftSettings: strictSettings
         ),
     ]

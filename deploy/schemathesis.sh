@@ -19,7 +19,7 @@ if command -v schemathesis >/dev/null 2>&1; then
 elif python3 -c 'import schemathesis' 2>/dev/null; then
     st=(python3 -c 'import sys; from schemathesis.cli import schemathesis; sys.argv[0] = "schemathesis"; schemathesis()')
 else
-    echo "schemathesis not found: python3 -m pip install schemathesis" >&2
+    echo "schemathesis not found: run deploy/install-dependencies.sh --test and put .build/venv/bin first on PATH" >&2
     exit 1
 fi
 

@@ -2,6 +2,7 @@ import CRookerySystem
 import FoundationEssentials
 import Glibc
 import Logging
+import RookeryCommon
 
 // The worker is started by the gateway, never by hand: `worker` serves requests on the
 // inherited socket, `worker migrate` applies the schema and exits.
@@ -35,6 +36,6 @@ case "migrate":
 case "fuzz":
     exit(FuzzTargets.run(arguments: Array(CommandLine.arguments.dropFirst(2)), logger: logger))
 default:
-    WorkerLogHandler.writeToStandardError("worker: unknown command \"\(command)\" (expected serve, migrate or fuzz)\n")
+    StandardError.write("worker: unknown command \"\(command)\" (expected serve, migrate or fuzz)\n")
     exit(64)
 }

@@ -115,7 +115,7 @@ final class GatewayHTTPTests: SharedGatewayTestCase {
     func testMalformedRequestLineIs400() throws {
         let gateway = try self.gateway()
         let connection = try RawHTTPConnection(port: gateway.port)
-        try connection.send("THIS IS NOT HTTP\r\n\r\n")
+        try connection.send("GET /not a target HTTP/1.1\r\n\r\n")
         let response = try connection.readResponse()
         XCTAssertEqual(response.status, 400)
         // The gateway is unharmed.

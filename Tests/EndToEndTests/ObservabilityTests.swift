@@ -112,4 +112,34 @@ final class ObservabilityTests: XCTestCase {
         XCTAssertFalse(gateway.log.contains(password), "the password appears in the log")
         XCTAssertFalse(gateway.log.contains(token), "the token appears in the log")
     }
+
+    /// What the gateway answers itself is counted and logged like every other answer, with
+    /// the route `rejected`; a fresh gateway exports every restart reason at 0.
+    func testTheGatewaysOwnAnswersAreCountedAndLogged() throws {
+        let gateway = try TestGateway(workers: 1, arguments: ["--log-format", "json", "--max-body-size", "1024"])
+        defer { gateway.stop() }
+        let before = try self.metrics(gateway)
+        for reason in ["crash", "exit", "timeout", "recycle", "reload"] {
+            XCTAssertEqual(before[#"worker_restarts_total{reason="\#(reason)"}"#], 0, reason)
+        }
+        let probes: [(String, Int)] = [
+            ("POST /api/articles HTTP/1.1\r\nHost: x\r\nContent-Length: 5000\r\n\r\n", 413),
+            ("GET /api/tags HTTP/1.1\r\nHost: x\r\nX-Big: \(String(repeating: "a", count: 70_000))\r\n\r\n", 431),
+            ("M1 /api/tags HTTP/1.1\r\nHost: x\r\n\r\n", 501),
+        ]
+        for (request, status) in probes {
+            let connection = try RawHTTPConnection(port: gateway.port)
+            try connection.send(request)
+            XCTAssertEqual(try connection.readResponse().status, status, request.prefix(20) + "…")
+        }
+        let after = try self.metrics(gateway)
+        XCTAssertEqual(after[#"http_requests_total{method="POST",route="rejected",status="413"}"#], 1)
+        XCTAssertEqual(after[#"http_requests_total{method="GET",route="rejected",status="431"}"#], 1)
+        XCTAssertEqual(after[#"http_requests_total{method="other",route="rejected",status="501"}"#], 1)
+        gateway.stop()
+        let access = gateway.log.split(separator: "\n").compactMap {
+            (try? JSONSerialization.jsonObject(with: Data($0.utf8))) as? [String: Any]
+        }.filter { $0["logger"] as? String == "rookery.access" && $0["route"] as? String == "rejected" }
+        XCTAssertEqual(access.compactMap { $0["status"] as? String }.sorted(), ["413", "431", "501"], gateway.log)
+    }
 }

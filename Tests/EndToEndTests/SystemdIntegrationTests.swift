@@ -96,28 +96,37 @@ final class SystemdIntegrationTests: XCTestCase {
             contentsOf: root.appendingPathComponent("deploy/systemd/rookery.service"),
             encoding: .utf8
         )
-        XCTAssertTrue(service.contains("Type=notify-reload"))
+        // Works on systemd 252 (Debian 12): no notify-reload, reload through `gateway reload`.
         for setting in [
-            "NoNewPrivileges=yes", "ProtectSystem=strict", "PrivateTmp=yes", "LoadCredential=", "User=rookery",
+            "Type=notify\n", "ExecReload=/opt/rookery/bin/gateway reload --pid ${MAINPID}", "OOMPolicy=continue",
+            "WatchdogSec=60", "Wants=network-online.target", "After=network-online.target", "StartLimitIntervalSec=0",
+            "EnvironmentFile=-/etc/rookery/rookery.env", "NoNewPrivileges=yes", "ProtectSystem=strict",
+            "PrivateTmp=yes", "LoadCredential=", "User=rookery",
         ] {
             XCTAssertTrue(service.contains(setting), "service lacks \(setting)")
         }
-        // Point ExecStart at the built binary so verify can check it exists.
+        XCTAssertFalse(service.contains("notify-reload"))
+        XCTAssertFalse(service.contains("Environment=DATABASE_URL"), "secrets do not belong in the unit")
+        // Point ExecStart and ExecReload at the built binary so verify can check it exists.
         try service.replacingOccurrences(of: "/opt/rookery/bin/gateway", with: TestGateway.gatewayPath)
             .write(toFile: directory + "/rookery.service", atomically: true, encoding: .utf8)
-        try FileManager.default.copyItem(
-            atPath: root.appendingPathComponent("deploy/systemd/rookery.socket").path,
-            toPath: directory + "/rookery.socket"
-        )
+        var units = [directory + "/rookery.service"]
+        for (socket, name) in [("rookery-http.socket", "http"), ("rookery-admin.socket", "admin")] {
+            let path = root.appendingPathComponent("deploy/systemd/\(socket)").path
+            XCTAssertTrue(try String(contentsOfFile: path, encoding: .utf8).contains("FileDescriptorName=\(name)\n"))
+            try FileManager.default.copyItem(atPath: path, toPath: directory + "/" + socket)
+            units.append(directory + "/" + socket)
+        }
         let process = Process()
         process.executableURL = URL(fileURLWithPath: analyze)
-        process.arguments = ["verify", "--man=no", directory + "/rookery.service", directory + "/rookery.socket"]
+        process.arguments = ["verify", "--man=no"] + units
         let pipe = Pipe()
         process.standardError = pipe
         process.standardOutput = pipe
         try process.run()
         let output = String(decoding: pipe.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
         process.waitUntilExit()
+        XCTAssertEqual(output, "", "verify warns")
         XCTAssertEqual(process.terminationStatus, 0, output)
     }
 }

@@ -1,5 +1,6 @@
 import NIOCore
 import Protocol
+import TestSupport
 import XCTest
 
 /// Seeded random inputs: the decoder may only return frames, return nil, or throw a

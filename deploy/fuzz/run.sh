@@ -14,7 +14,8 @@ targets=("$@")
 (( ${#targets[@]} )) || targets=(frames requests)
 
 runtime="$(ls -d "$(dirname "$(dirname "$(readlink -f "$(command -v swift)")")")"/lib/clang/*/lib/linux 2>/dev/null | head -1)"
-fuzzer_lib="$runtime/libclang_rt.fuzzer_no_main-x86_64.a"
+# The toolchain names its runtimes after the architecture (x86_64, aarch64).
+fuzzer_lib="$runtime/libclang_rt.fuzzer_no_main-$(uname -m).a"
 if [[ ! -f "$fuzzer_lib" ]]; then
     echo "libFuzzer runtime not found next to the Swift toolchain ($fuzzer_lib)" >&2
     exit 1

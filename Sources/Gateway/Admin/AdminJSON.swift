@@ -54,7 +54,10 @@ enum AdminJSON {
                 "limit": snapshot.queueLimit,
                 "oldest_wait_ms": snapshot.oldestWaitMilliseconds.map { $0 as Any } ?? NSNull(),
             ],
-            "database": ["reachable": snapshot.databaseReachable],
+            "database": [
+                "reachable": snapshot.databaseReachable,
+                "embedded": snapshot.embeddedDatabase.map(embedded) ?? NSNull(),
+            ],
             "restarts": snapshot.restarts,
             "last_start_error": snapshot.lastStartError.map { $0 as Any } ?? NSNull(),
             "last_exit": snapshot.lastExit.map { $0 as Any } ?? NSNull(),
@@ -67,6 +70,17 @@ enum AdminJSON {
             ]
         }
         return encode(object)
+    }
+
+    private static func embedded(_ status: EmbeddedPostgresStatus) -> Any {
+        [
+            "pid": status.pid.map { Int($0) as Any } ?? NSNull(),
+            "running": status.running,
+            "restarts": status.restarts,
+            "consecutive_failures": status.consecutiveFailures,
+            "last_exit": status.lastExit.map { $0 as Any } ?? NSNull(),
+            "last_start_error": status.lastStartError.map { $0 as Any } ?? NSNull(),
+        ] as [String: Any]
     }
 
     private static func encode(_ object: [String: Any]) -> String {

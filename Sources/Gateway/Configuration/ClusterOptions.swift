@@ -23,6 +23,13 @@ struct ClusterOptions: ParsableArguments {
             "Seconds a replica's replay may lag behind the primary before reads go to the primary. (env: MAX_REPLICA_LAG, default: 30)"
     )
     var maxReplicaLag: String?
+
+    @Option(
+        name: .customLong("jwt-previous-secret-file"),
+        help:
+            "File holding a second JWT secret that verifies tokens but never signs them, for rotating the secret without logging anyone out (docs/security.md). (env: JWT_PREVIOUS_SECRET_FILE; JWT_PREVIOUS_SECRET gives the secret itself)"
+    )
+    var jwtPreviousSecretFile: String?
 }
 
 /// Validated `ClusterOptions`.
@@ -33,6 +40,9 @@ struct ClusterConfiguration: Sendable {
     var databaseReadURL: String? = nil
     /// Seconds of replay lag beyond which a replica gets no reads.
     var maxReplicaLag: Double = ClusterConfiguration.defaultMaxReplicaLag
+    /// The secret that only verifies during a rotation (`JWT_PREVIOUS_SECRET` passes through the
+    /// environment as it is).
+    var jwtPreviousSecretFile: String? = nil
 
     /// Default `--max-replica-lag`: anonymous reads may be this stale. Half of GitLab's 60 s
     /// default; read-your-writes does not depend on it (positions are compared exactly).
@@ -63,7 +73,8 @@ extension ClusterOptions {
                 name: "max-replica-lag",
                 default: ClusterConfiguration.defaultMaxReplicaLag,
                 range: 0...86_400
-            )
+            ),
+            jwtPreviousSecretFile: options.text(self.jwtPreviousSecretFile, "JWT_PREVIOUS_SECRET_FILE")
         )
     }
 }

@@ -7,7 +7,10 @@ extension EmbeddedPostgres {
         guard layout.socketPathFits else {
             throw EmbeddedPostgresError.socketPathTooLong(path: layout.socketFile)
         }
-        let binaries = try PostgresBinaryLocator(processControl: processControl, environment: environment).locate()
+        let clusterVersion = (try? String(contentsOfFile: layout.versionFile, encoding: .utf8))
+            .flatMap(PostgresVersion.major(fromVersionFile:))
+        let binaries = try PostgresBinaryLocator(processControl: processControl, environment: environment)
+            .locate(clusterVersion: clusterVersion)
         let runAs = try PostgresRunAs.current(
             isRoot: geteuid() == 0,
             setprivAvailable: FileManager.default.isExecutableFile(atPath: PostgresRunAs.setprivPath)
@@ -20,6 +23,7 @@ extension EmbeddedPostgres {
             logger: logger
         )
         .clean()
+        PostgresLogRotation(path: layout.logFile).rotateIfNeeded()
         if !FileManager.default.fileExists(atPath: layout.versionFile) {
             try initializeCluster(binaries: binaries, runAs: runAs)
         }

@@ -21,6 +21,8 @@ final class EmbeddedPostgres: @unchecked Sendable {
     /// Guards `serverPid`; also serializes `start`/`stop` (they are not meant to overlap).
     private let lock = NSLock()
     private var serverPid: pid_t?
+    /// Held from the first `start()` until `stop()`: this gateway owns the data directory.
+    private var directoryLock: DataDirectoryLock?
 
     /// - Parameters:
     ///   - dataDirectory: absolute, or relative to the current directory.
@@ -58,21 +60,30 @@ final class EmbeddedPostgres: @unchecked Sendable {
     }
 
     /// Starts the server (or returns at once if it already runs) and returns `conninfo`.
+    /// The first call takes the data directory's lock; it throws `dataDirectoryInUse`,
+    /// touching nothing, when another gateway owns the directory.
     func start() throws -> String {
         try lock.withLock {
             if let pid = serverPid, processControl.reap(pid: pid) == nil {
                 return conninfo
             }
             serverPid = nil
+            if directoryLock == nil {
+                directoryLock = try DataDirectoryLock.acquire(dataDirectory: layout.dataDirectory)
+            }
             serverPid = try launch()
             return conninfo
         }
     }
 
-    /// Fast shutdown (SIGINT), then SIGQUIT, then SIGKILL, each after its own wait. Safe
-    /// to call when not running, and more than once.
+    /// Fast shutdown (SIGINT), then SIGQUIT, then SIGKILL, each after its own wait, then
+    /// gives up the data directory. Safe to call when not running, and more than once.
     func stop(timeout: Duration = .seconds(15)) {
         lock.withLock {
+            defer {
+                directoryLock?.release()
+                directoryLock = nil
+            }
             guard let pid = serverPid else { return }
             serverPid = nil
             let stages: [(CInt, Duration)] = [(SIGINT, timeout), (SIGQUIT, .seconds(5)), (SIGKILL, .seconds(5))]

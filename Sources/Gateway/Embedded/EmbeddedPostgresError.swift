@@ -3,6 +3,12 @@ import Glibc
 /// Why the embedded PostgreSQL could not be started or stopped.
 enum EmbeddedPostgresError: Error, Equatable, CustomStringConvertible {
     case binariesNotFound
+    /// Only server binaries older than `PostgresVersion.minimumMajor`.
+    case binariesTooOld(installed: [String])
+    /// The cluster's `PG_VERSION` names a major version whose binaries are not installed.
+    case binariesForClusterMissing(clusterVersion: String, installed: [String])
+    /// Another gateway holds the data directory's lock.
+    case dataDirectoryInUse(path: String, holderPid: pid_t?)
     case dataDirectoryNotWritable(path: String, reason: String)
     case socketPathTooLong(path: String)
     case postgresUserMissing
@@ -17,8 +23,21 @@ enum EmbeddedPostgresError: Error, Equatable, CustomStringConvertible {
     var description: String {
         switch self {
         case .binariesNotFound:
-            return "PostgreSQL server binaries not found; install postgresql-15 (apt-get install postgresql-15) "
+            return "PostgreSQL server binaries not found; install PostgreSQL \(PostgresVersion.minimumMajor) or newer "
+                + "(apt-get install postgresql) or set DATABASE_URL"
+        case .binariesTooOld(let installed):
+            return "PostgreSQL \(installed.joined(separator: ", ")) is too old: Rookery needs "
+                + "\(PostgresVersion.minimumMajor) or newer (the PGDG packages at apt.postgresql.org have it), "
                 + "or set DATABASE_URL"
+        case .binariesForClusterMissing(let clusterVersion, let installed):
+            let found = installed.isEmpty ? "none" : installed.joined(separator: ", ")
+            return "the embedded cluster was created by PostgreSQL \(clusterVersion), whose server binaries are not "
+                + "installed (found: \(found)); install postgresql-\(clusterVersion) again to run it, or upgrade the "
+                + "cluster with pg_upgrade (docs/operations.md, \"Upgrading PostgreSQL\")"
+        case .dataDirectoryInUse(let path, let holderPid):
+            let holder = holderPid.map { " (pid \($0))" } ?? ""
+            return "data directory \(path) is in use by another gateway\(holder); stop that one first, "
+                + "or give this one another --data-dir"
         case .dataDirectoryNotWritable(let path, let reason):
             return "data directory \(path) is not writable: \(reason)"
         case .socketPathTooLong(let path):

@@ -1,6 +1,8 @@
 /// The PostgreSQL server programs the embedded cluster needs.
 struct PostgresBinaries: Equatable, Sendable {
     let directory: String
+    /// "16", from the directory name or `postgres --version`; nil when neither said.
+    var majorVersion: String?
 
     var postgres: String { "\(directory)/postgres" }
     var initdb: String { "\(directory)/initdb" }

@@ -1,15 +1,36 @@
 import Foundation
 
-/// Finds `postgres` and `initdb`: `pg_config --bindir` first, then the newest
-/// `/usr/lib/postgresql/*/bin` (Debian/Ubuntu), then `PATH`.
+/// Finds `postgres` and `initdb` of the right major version.
+///
+/// Candidates, in order: `pg_config --bindir`, the `/usr/lib/postgresql/*/bin` directories
+/// (Debian/Ubuntu, newest first), then `PATH`. An existing cluster must run on the major
+/// version that created it (its `PG_VERSION`): newer binaries refuse its files, so that
+/// version is picked, or an error names the upgrade path. A new cluster gets the first
+/// candidate of a supported version.
 struct PostgresBinaryLocator {
     var processControl: any ProcessControl
     var environment: [String: String]
     var packageRoot: String = "/usr/lib/postgresql"
 
-    func locate() throws -> PostgresBinaries {
+    /// - Parameter clusterVersion: the cluster's `PG_VERSION`, nil before `initdb`.
+    func locate(clusterVersion: String? = nil) throws -> PostgresBinaries {
+        var found: [PostgresBinaries] = []
         for directory in candidateDirectories() where Self.containsServerPrograms(directory) {
-            return PostgresBinaries(directory: directory)
+            guard !found.contains(where: { $0.directory == directory }) else { continue }
+            let binaries = PostgresBinaries(directory: directory, majorVersion: majorVersion(of: directory))
+            if let clusterVersion {
+                if binaries.majorVersion == clusterVersion { return binaries }
+            } else if binaries.majorVersion.map(PostgresVersion.isSupported) ?? false {
+                return binaries
+            }
+            found.append(binaries)
+        }
+        let versions = found.compactMap(\.majorVersion)
+        if let clusterVersion {
+            throw EmbeddedPostgresError.binariesForClusterMissing(clusterVersion: clusterVersion, installed: versions)
+        }
+        if !versions.isEmpty {
+            throw EmbeddedPostgresError.binariesTooOld(installed: versions)
         }
         throw EmbeddedPostgresError.binariesNotFound
     }
@@ -24,6 +45,29 @@ struct PostgresBinaryLocator {
         let path = environment["PATH"] ?? "/usr/local/bin:/usr/bin:/bin"
         candidates += path.split(separator: ":").map(String.init).filter { $0.hasPrefix("/") }
         return candidates
+    }
+
+    /// From the Debian directory name when there is one, else from `postgres --version`.
+    private func majorVersion(of directory: String) -> String? {
+        let prefix = "\(packageRoot)/"
+        if directory.hasPrefix(prefix), directory.hasSuffix("/bin") {
+            let name = directory.dropFirst(prefix.count).dropLast("/bin".count)
+            if let version = PostgresVersion.major(fromVersionFile: String(name)) {
+                return version
+            }
+        }
+        let request = SpawnRequest(
+            executablePath: "\(directory)/postgres",
+            arguments: ["--version"],
+            environment: ["PATH": environment["PATH"] ?? "/usr/bin:/bin"],
+            standardError: .discard
+        )
+        guard let output = try? processControl.runCapturingOutput(request, timeout: .seconds(10)),
+            output.status.isSuccess
+        else {
+            return nil
+        }
+        return PostgresVersion.major(fromVersionOutput: output.standardOutput)
     }
 
     /// Debian's `pg_config` may come from libpq-dev alone and point at /usr/bin, which is why

@@ -1,6 +1,7 @@
 import NIOCore
 import NIOHTTP1
 import Protocol
+import RookeryCommon
 
 /// The bytes of one answer to a client: a worker's response or the gateway's own error, with
 /// the headers the gateway adds to every response (request id, security headers, framing).
@@ -81,7 +82,7 @@ struct ClientResponse {
             self.init(
                 status: HTTPResponseStatus(statusCode: error.status),
                 workerFields: fields,
-                body: allocator.buffer(string: GatewayErrorBody.json(field: error.field, message: error.message)),
+                body: allocator.buffer(bytes: RealWorldErrorBody.encode(field: error.field, message: error.message)),
                 request: request,
                 settings: settings,
                 allocator: allocator
@@ -151,12 +152,5 @@ struct ClientResponse {
             || name.caseInsensitiveEquals("keep-alive") || name.caseInsensitiveEquals("x-content-type-options")
             || (request.isSensitive && name.caseInsensitiveEquals("cache-control"))
             || (settings.strictTransportSecurity != nil && name.caseInsensitiveEquals("strict-transport-security"))
-    }
-}
-
-/// The gateway's own error bodies, in the RealWorld format.
-enum GatewayErrorBody {
-    static func json(field: String, message: String) -> String {
-        "{\"errors\":{\"\(field)\":[\"\(message)\"]}}"
     }
 }

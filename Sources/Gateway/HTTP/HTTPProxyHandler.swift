@@ -2,6 +2,7 @@ import Logging
 import NIOCore
 import NIOHTTP1
 import Protocol
+import RookeryCommon
 
 /// One client connection, the only handler behind NIO's HTTP request decoder: gathers each
 /// request completely (head and body, within limits and deadlines), hands it to the pool, and
@@ -150,7 +151,7 @@ final class HTTPProxyHandler: ChannelDuplexHandler, RemovableChannelHandler {
             guard case .receiving(let head, var body, let startedAt) = self.state else { return }
             self.state = .idle  // keep `body` uniquely referenced while appending
             if body.readableBytes + chunk.readableBytes > self.settings.maxBodySize {
-                self.reject(.bodyTooLarge, version: head.version, context: context)
+                self.reject(.bodyTooLarge, head: head, startedAt: startedAt, context: context)
                 return
             }
             body.writeBuffer(&chunk)
@@ -164,7 +165,7 @@ final class HTTPProxyHandler: ChannelDuplexHandler, RemovableChannelHandler {
             case .discarding(let head, let error, let startedAt):
                 self.deadlines.requestComplete()
                 self.state = .waitingForResponse(head, startedAt)
-                let trace = ResponseTrace(route: "gateway", workerPID: nil, queueWait: .zero, workerTime: .zero)
+                let trace = ResponseTrace(route: "rejected", workerPID: nil, queueWait: .zero, workerTime: .zero)
                 self.writeResponse(
                     .gatewayError(error),
                     trace: trace,
@@ -209,7 +210,7 @@ final class HTTPProxyHandler: ChannelDuplexHandler, RemovableChannelHandler {
         )
         switch RequestAdmission.check(head, client: self.clientAddress, settings: self.settings) {
         case .refuse(let error):
-            self.reject(error, version: head.version, context: context)
+            self.reject(error, head: head, startedAt: .now(), context: context)
             return
         case .rateLimited(let wait):
             self.state = .discarding(head, .rateLimited(retryAfter: wait), .now())
@@ -233,7 +234,7 @@ final class HTTPProxyHandler: ChannelDuplexHandler, RemovableChannelHandler {
     private func forward(_ head: HTTPRequestHead, body: ByteBuffer, context: ChannelHandlerContext) {
         let clientID = head.headers.first(name: "x-request-id")
         let requestID = clientID.flatMap { RequestIDs.isAcceptable($0) ? $0 : nil } ?? RequestIDs.generate()
-        let writeKey = ProxiedRequest.mayWrite(head.method.rawValue) ? RequestIDs.generate() : nil
+        let writeKey = MethodRules(head.method.rawValue).needsWriteLedger ? RequestIDs.generate() : nil
         let loopBound = NIOLoopBound((self, context), eventLoop: context.eventLoop)
         let eventLoop = context.eventLoop
         let request = ProxiedRequest(
@@ -315,26 +316,45 @@ final class HTTPProxyHandler: ChannelDuplexHandler, RemovableChannelHandler {
         }
     }
 
-    /// An error from the gateway itself (413, 431, 408), then close: the rest of the request
-    /// is never read.
-    private func reject(_ error: GatewayError, version: HTTPVersion, context: ChannelHandlerContext) {
+    /// An error from the gateway itself (400, 408, 413, 431, 501), then close: the rest of the
+    /// request is never read. `head` is nil when no head was decoded. Counted and logged like
+    /// every answer, with the bounded route `rejected`.
+    private func reject(
+        _ error: GatewayError,
+        head: HTTPRequestHead?,
+        startedAt: NIODeadline?,
+        context: ChannelHandlerContext
+    ) {
         self.deadlines.stop()
         let request = ClientResponse.Request(
-            version: version,
+            version: head?.version ?? .http1_1,
             isHEAD: false,
             isSensitive: false,
             keepAlive: false,
             requestID: RequestIDs.generate()
         )
-        self.send(
-            ClientResponse(
-                .gatewayError(error),
-                to: request,
-                settings: self.settings,
-                allocator: context.channel.allocator
-            ),
-            context: context
+        let answer = ClientResponse(
+            .gatewayError(error),
+            to: request,
+            settings: self.settings,
+            allocator: context.channel.allocator
         )
+        // Recorded before the bytes go out: a client that reads the answer and then scrapes
+        // /metrics finds it counted.
+        self.observer.requestFinished(
+            CompletedRequest(
+                requestID: request.requestID,
+                method: head?.method.rawValue ?? "-",
+                path: head?.uri ?? "-",
+                status: answer.status,
+                bytes: answer.bodyLength,
+                duration: startedAt.map { .now() - $0 } ?? .zero,
+                client: self.clientAddress.isEmpty ? self.peerAddress : self.clientAddress,
+                trace: ResponseTrace(route: "rejected", workerPID: nil, queueWait: .zero, workerTime: .zero)
+            ),
+            on: context.eventLoop
+        )
+        self.send(answer, context: context)
     }
 
     /// The decoder rejected the bytes: 431 when the request line and headers are too large,
@@ -343,19 +363,22 @@ final class HTTPProxyHandler: ChannelDuplexHandler, RemovableChannelHandler {
         let gatewayError: GatewayError =
             switch error {
             case .headerOverflow: .headersTooLarge
+            // RFC 9110 §9.1: a method the server does not recognize is 501, not a malformed request.
+            case .invalidMethod: .methodNotImplemented
             default: .malformedRequest
             }
-        self.reject(gatewayError, version: .http1_1, context: context)
+        self.reject(gatewayError, head: nil, startedAt: nil, context: context)
     }
 
     private func deadlinePassed(_ expiry: ConnectionDeadlines.Expiry, context: ChannelHandlerContext) {
         switch (expiry, self.state) {
-        case (.requestTimeout, .receiving), (.requestTimeout, .discarding):
-            self.reject(.requestTimeout, version: .http1_1, context: context)
+        case (.requestTimeout, .receiving(let head, _, let startedAt)),
+            (.requestTimeout, .discarding(let head, _, let startedAt)):
+            self.reject(.requestTimeout, head: head, startedAt: startedAt, context: context)
         case (.requestTimeout, .idle):
             // No head was decoded: answer if some of it came, else just close.
             if self.deadlines.headStarted {
-                self.reject(.requestTimeout, version: .http1_1, context: context)
+                self.reject(.requestTimeout, head: nil, startedAt: nil, context: context)
             } else {
                 self.state = .closing
                 context.close(promise: nil)

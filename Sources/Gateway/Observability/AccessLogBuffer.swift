@@ -1,4 +1,5 @@
 import NIOCore
+import RookeryCommon
 
 /// The access-log lines of one event loop, written with one `write(2)` per loop tick instead
 /// of one per request (like nginx's `access_log … buffer=`).

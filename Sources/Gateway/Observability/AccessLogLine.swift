@@ -1,7 +1,8 @@
 import NIOCore
+import RookeryCommon
 
 /// Formats one access-log line straight into bytes, in exactly the text or JSON format
-/// `GatewayLogHandler` gives any other line (fields sorted by name, every JSON value a string).
+/// `LogLine` gives any other line (fields sorted by name, every JSON value a string).
 ///
 /// The access log writes a line per request, so it skips swift-log's metadata dictionary,
 /// the merge and the sort that a `Logger` call costs.
@@ -17,14 +18,14 @@ struct AccessLogLine: Sendable {
     func append(_ request: CompletedRequest, to bytes: inout [UInt8]) {
         if self.json {
             bytes.append(contentsOf: #"{"time":""#.utf8)
-            LogTimestamp.appendNow(to: &bytes)
+            UTCTimestamp.appendNow(to: &bytes)
             bytes.append(contentsOf: #"","level":"info","logger":""#.utf8)
             bytes.append(contentsOf: Self.label.utf8)
             bytes.append(contentsOf: #"","message":""#.utf8)
             bytes.append(contentsOf: Self.message.utf8)
             bytes.append(UInt8(ascii: "\""))
         } else {
-            LogTimestamp.appendNow(to: &bytes)
+            UTCTimestamp.appendNow(to: &bytes)
             bytes.append(contentsOf: " info \(Self.label): \(Self.message)".utf8)
         }
         func field(_ name: StaticString, _ write: (inout [UInt8]) -> Void) {
@@ -44,7 +45,7 @@ struct AccessLogLine: Sendable {
         func text(_ name: StaticString, _ value: some StringProtocol) {
             field(name) { bytes in
                 if self.json {
-                    LogTimestamp.appendJSONEscaped(value.utf8, to: &bytes)
+                    JSONEscaping.appendEscaped(value.utf8, to: &bytes)
                 } else {
                     bytes.append(contentsOf: value.utf8)
                 }
@@ -52,7 +53,7 @@ struct AccessLogLine: Sendable {
         }
         func number(_ name: StaticString, _ value: Int) {
             field(name) { bytes in
-                LogTimestamp.append(value, width: 1, to: &bytes)
+                DecimalDigits.append(value, to: &bytes)
             }
         }
         // In the sorted order of the field names.
@@ -77,8 +78,8 @@ struct AccessLogLine: Sendable {
     /// Milliseconds with microsecond precision, e.g. `12.345`.
     static func appendMilliseconds(_ amount: TimeAmount, to bytes: inout [UInt8]) {
         let micros = max(amount.nanoseconds / 1000, 0)
-        LogTimestamp.append(Int(micros / 1000), width: 1, to: &bytes)
+        DecimalDigits.append(Int(micros / 1000), to: &bytes)
         bytes.append(UInt8(ascii: "."))
-        LogTimestamp.append(Int(micros % 1000), width: 3, to: &bytes)
+        DecimalDigits.append(Int(micros % 1000), width: 3, to: &bytes)
     }
 }

@@ -9,9 +9,10 @@ import Protocol
 /// The gateway's metrics, recorded through swift-metrics with swift-prometheus as backend and
 /// exposed in Prometheus text format on the admin listener's /metrics.
 ///
-/// Labels are bounded: `route` is a route template reported by the worker (or `gateway`,
-/// `unmatched`, `preflight`), `method` one of the standard methods or `other`, `status` a
-/// three-digit code. Workers report their per-request figures over the protocol; nobody
+/// Labels are bounded: `route` is a route template reported by the worker (or `unmatched`,
+/// `preflight`), `gateway` for the pool's own answers (502, 503, 504) or `rejected` for a
+/// request refused before it reached the pool (400, 408, 413, 429, 431, 501); `method` is one
+/// of the standard methods or `other`; `status` a three-digit code. Workers report their per-request figures over the protocol; nobody
 /// scrapes workers.
 final class GatewayMetrics: Sendable {
     let registry: PrometheusCollectorRegistry
@@ -36,7 +37,15 @@ final class GatewayMetrics: Sendable {
         self.queueWait = Timer(label: "rookery_queue_wait_seconds", factory: factory)
         self.roundTrips = Counter(label: "rookery_database_round_trips_total", factory: factory)
         self.databaseErrors = Counter(label: "rookery_database_errors_total", factory: factory)
+        // Exported at 0 from the start, so an alert or a dashboard on a healthy server finds the
+        // series (Prometheus: "avoid missing metrics").
+        for reason in Self.restartReasons {
+            _ = Counter(label: "worker_restarts_total", dimensions: [("reason", reason)], factory: factory)
+        }
     }
+
+    /// Every `reason` the pool reports a worker restart with (`WorkerPool.countRestart`).
+    static let restartReasons = ["crash", "exit", "timeout", "recycle", "reload"]
 
     private let factory: PrometheusMetricsFactory
     private let queueWait: CoreMetrics.Timer
@@ -95,6 +104,18 @@ final class GatewayMetrics: Sendable {
             .increment()
     }
 
+    /// An unexpected exit of the embedded PostgreSQL, and whether the restart worked.
+    func recordEmbeddedPostgres(_ event: EmbeddedPostgresSupervisor.Event) {
+        switch event {
+        case .exited:
+            Counter(label: "rookery_embedded_postgres_exits_total", factory: self.factory).increment()
+        case .restarted:
+            Counter(label: "rookery_embedded_postgres_restarts_total", factory: self.factory).increment()
+        case .restartFailed:
+            Counter(label: "rookery_embedded_postgres_failed_starts_total", factory: self.factory).increment()
+        }
+    }
+
     /// Gauges that describe the present (queue, workers, memory) are set from a fresh
     /// snapshot just before each scrape.
     func render(_ snapshot: PoolSnapshot) -> [UInt8] {
@@ -113,9 +134,17 @@ final class GatewayMetrics: Sendable {
                 ).record(rss)
             }
         }
+        if let embedded = snapshot.embeddedDatabase {
+            Gauge(label: "rookery_embedded_postgres_up", factory: self.factory).record(embedded.running ? 1 : 0)
+        }
         if let gateway = ProcessStats.read(pid: getpid()) {
             Gauge(label: "rookery_gateway_resident_memory_bytes", factory: self.factory).record(gateway.residentBytes)
         }
+        return self.exposition()
+    }
+
+    /// Every metric as it stands, in Prometheus text format.
+    func exposition() -> [UInt8] {
         var output: [UInt8] = []
         output.reserveCapacity(8192)
         self.registry.emit(into: &output)

@@ -32,6 +32,7 @@ struct PoolSnapshot: Sendable {
     var queueLimit: Int
     var oldestWaitMilliseconds: Int?
     var databaseReachable: Bool
+    var embeddedDatabase: EmbeddedPostgresStatus? = nil
     var stopping: Bool
     var lastStartError: String?
     var lastExit: String?

@@ -1,6 +1,7 @@
 import Foundation
 import NIOCore
 import Protocol
+import RookeryCommon
 
 /// A complete client request on its way to a worker, with the way back to its connection.
 struct ProxiedRequest: Sendable {
@@ -38,14 +39,10 @@ struct ProxiedRequest: Sendable {
         self.deliver = deliver
     }
 
-    /// GET and HEAD may be retried on another worker if the first one died before answering.
+    /// Whether another worker may run the request when the first died before answering (see
+    /// `MethodRules`).
     var isRetryable: Bool {
-        self.head.method == "GET" || self.head.method == "HEAD"
-    }
-
-    /// Whether a request with this method gets a write key: all but GET, HEAD and OPTIONS.
-    static func mayWrite(_ method: String) -> Bool {
-        method != "GET" && method != "HEAD" && method != "OPTIONS"
+        MethodRules(self.head.method).isRetryable
     }
 
     /// Turns a write whose worker died before answering into a question for another worker:
@@ -123,6 +120,7 @@ struct GatewayError: Error, Sendable {
     static let headersTooLarge = GatewayError(status: 431, field: "headers", message: "are too large")
     static let requestTimeout = GatewayError(status: 408, field: "request", message: "was not received in time")
     static let malformedRequest = GatewayError(status: 400, field: "request", message: "is not valid HTTP/1.1")
+    static let methodNotImplemented = GatewayError(status: 501, field: "method", message: "is not implemented")
 
     static func tooManyHeaders(limit: Int) -> GatewayError {
         GatewayError(status: 431, field: "headers", message: "are too many (at most \(limit))")

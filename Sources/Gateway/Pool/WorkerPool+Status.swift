@@ -51,6 +51,7 @@ extension WorkerPool {
             queueLimit: self.configuration.queueLimit,
             oldestWaitMilliseconds: self.queue.first.map { Int((now - $0.receivedAt).nanoseconds / 1_000_000) },
             databaseReachable: self.databaseReachable,
+            embeddedDatabase: self.embeddedDatabase,
             stopping: self.stopping,
             lastStartError: self.lastStartError,
             lastExit: self.lastExit,

@@ -58,6 +58,8 @@ final class WorkerPool: @unchecked Sendable {
     var drainedPromise: EventLoopPromise<Void>?
     /// Latest result of the gateway's own database probe.
     var databaseReachable = false
+    /// The embedded PostgreSQL's supervision state (nil with an external database).
+    var embeddedDatabase: EmbeddedPostgresStatus?
     /// Why the last worker failed to start, for /readyz, /status and the log.
     var lastStartError: String?
     /// The replacement in progress for recycling (at most one at a time).

@@ -12,7 +12,7 @@ struct GatewayCommand: ParsableCommand {
             Signals: SIGTERM/SIGINT drain and stop (a second one stops at once); SIGCHLD is handled internally.
             """,
         version: GatewayVersion.string,
-        subcommands: [ServeCommand.self, MigrateCommand.self, StatusCommand.self],
+        subcommands: [ServeCommand.self, MigrateCommand.self, StatusCommand.self, ReloadCommand.self],
         defaultSubcommand: ServeCommand.self
     )
 }

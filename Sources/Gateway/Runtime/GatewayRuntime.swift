@@ -34,6 +34,9 @@ final class GatewayRuntime: Sendable {
         )
         var workerEnvironment = Self.workerEnvironment(configuration, conninfo: database.conninfo)
         workerEnvironment.merge(try JWTSecretFile.workerEnvironment(configuration)) { _, new in new }
+        if let warning = JWTSecretFile.unsharedSecretWarning(configuration) {
+            logger.warning("\(warning)")
+        }
 
         let group = MultiThreadedEventLoopGroup(numberOfThreads: configuration.eventLoops)
         defer { try? group.syncShutdownGracefully() }
@@ -71,6 +74,16 @@ final class GatewayRuntime: Sendable {
             observer: observer,
             metrics: metrics
         )
+        let supervisor = database.embedded.map { EmbeddedPostgresSupervisor(postgres: $0, logger: logger) }
+        if let status = supervisor?.status {
+            pool.loop.execute { pool.embeddedDatabase = status }
+        }
+        supervisor?.start { status, event in
+            metrics.recordEmbeddedPostgres(event)
+            pool.loop.execute { pool.embeddedDatabase = status }
+        }
+        // Runs before `database.stop()`: a supervisor must not restart a server being stopped.
+        defer { supervisor?.stop() }
         let probe = DatabaseProbe(conninfo: database.conninfo, pool: pool)
         probe.start()
         replica?.monitor.start(on: pool.loop)
@@ -112,6 +125,7 @@ final class GatewayRuntime: Sendable {
                     logger.warning("stopping immediately", metadata: ["signal": .string(SignalName.name(of: number))])
                     notifier.notify("STOPPING=1")
                     try? pool.killAll().wait()
+                    supervisor?.stop(timeout: .seconds(5))
                     database.stop()
                     exit(1)
                 }

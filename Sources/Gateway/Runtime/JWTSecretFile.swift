@@ -8,6 +8,27 @@ import Foundation
 enum JWTSecretFile {
     /// Environment entries for the workers that tell them where the secret is.
     static func workerEnvironment(_ configuration: GatewayConfiguration) throws -> [String: String] {
+        var environment = try self.currentSecretEnvironment(configuration)
+        // May be missing or empty while no rotation runs: it is read by each worker at its start,
+        // so a rotation step is a file edit and a reload.
+        if let path = configuration.cluster.jwtPreviousSecretFile {
+            environment["ROOKERY_JWT_PREVIOUS_SECRET_FILE"] = absolute(path)
+        }
+        return environment
+    }
+
+    /// With an external database but no secret given, each host generates its own secret and
+    /// tokens from one host are refused by the others. Allowed (one host with an external
+    /// database needs nothing more), but said loudly at start: this text, or nil.
+    static func unsharedSecretWarning(_ configuration: GatewayConfiguration) -> String? {
+        guard configuration.databaseURL != nil, configuration.jwtSecretFile == nil, configuration.jwtSecret == nil
+        else { return nil }
+        return "DATABASE_URL is set but no JWT secret is: this host signs tokens with its own generated secret "
+            + "(\(absolute(configuration.dataDirectory + "/jwt-secret"))), and other hosts on the same database will "
+            + "refuse them. Give every host the same --jwt-secret-file or JWT_SECRET."
+    }
+
+    private static func currentSecretEnvironment(_ configuration: GatewayConfiguration) throws -> [String: String] {
         if let path = configuration.jwtSecretFile {
             guard FileManager.default.isReadableFile(atPath: path) else {
                 throw GatewayConfigurationError("JWT secret file \(path) is not readable")

@@ -28,17 +28,20 @@ struct JWTClaims: Equatable {
 struct JWTHeader: Decodable {
     var alg: String
     var typ: String?
+    /// The key id (`JWTKey.id`) of the secret the token claims to be signed with.
+    var kid: String?
     /// Present at all → refused: we implement no extensions a token could mark critical.
     var hasCritical: Bool
 
     private enum CodingKeys: String, CodingKey {
-        case alg, typ, crit
+        case alg, typ, kid, crit
     }
 
     init(from decoder: any Decoder) throws {
         let container = try decoder.container(keyedBy: CodingKeys.self)
         self.alg = try container.decode(String.self, forKey: .alg)
         self.typ = try container.decodeIfPresent(String.self, forKey: .typ)
+        self.kid = try container.decodeIfPresent(String.self, forKey: .kid)
         self.hasCritical = container.contains(.crit)
     }
 }

@@ -24,11 +24,42 @@ enum JWTSecret {
             if secret.count < Self.recommendedMinimumLength {
                 logger.warning("JWT secret is shorter than 32 bytes; use a longer random secret")
             }
-            return JWTSigner(secret: secret, timeToLive: Int64(max(1, configuration.jwtTimeToLive)))
+            return JWTSigner(
+                secret: secret,
+                previousSecrets: Self.previous(environment: environment, logger: logger),
+                timeToLive: Int64(max(1, configuration.jwtTimeToLive))
+            )
         } catch {
             logger.error("no JWT secret: token operations will fail", metadata: ["error": .string("\(error)")])
             return nil
         }
+    }
+
+    /// The previous secret during a rotation (verifies, never signs): the file named by
+    /// `ROOKERY_JWT_PREVIOUS_SECRET_FILE`, else `JWT_PREVIOUS_SECRET`. A missing or empty file
+    /// means no rotation is running; one that cannot be read is logged and left out: the
+    /// current secret keeps working.
+    static func previous(environment: [String: String], logger: Logger) -> [[UInt8]] {
+        var file = environment["ROOKERY_JWT_PREVIOUS_SECRET_FILE"].flatMap { $0.isEmpty ? nil : $0 }
+        if let path = file, !FileManager.default.fileExists(atPath: path) || Self.isBlank(path) {
+            file = nil
+        }
+        guard file != nil || !(environment["JWT_PREVIOUS_SECRET"] ?? "").isEmpty else { return [] }
+        do {
+            let previousEnvironment = ["JWT_SECRET": environment["JWT_PREVIOUS_SECRET"] ?? ""]
+            return [try self.read(secretFile: file, environment: previousEnvironment)]
+        } catch {
+            logger.error("previous JWT secret not usable", metadata: ["error": .string("\(error)")])
+            return []
+        }
+    }
+
+    /// Whether the file at `path` holds nothing but whitespace (or is too large to be a secret).
+    private static func isBlank(_ path: String) -> Bool {
+        guard let data = FileManager.default.contents(atPath: path), data.count <= Self.maxFileSize else {
+            return false
+        }
+        return data.allSatisfy { [0x20, 0x09, 0x0A, 0x0D].contains($0) }
     }
 
     /// The secret bytes, or an error saying why there are none.

@@ -8,8 +8,14 @@ import FoundationEssentials
 /// base64url, `alg` must be `HS256` (the header is never trusted to pick the algorithm, which
 /// closes `alg: none` and algorithm confusion), the signature is compared in constant time
 /// before the payload is even parsed, `exp` is required, and `sub` must be a positive user id.
+///
+/// Key rotation: tokens are signed with the current secret and carry its key id (`kid`, see
+/// `JWTKey`); they verify against the current secret or a previous one, picked by `kid` (a token
+/// without `kid`, issued before key ids, is tried against each). docs/security.md describes the
+/// three-step rotation across hosts.
 struct JWTSigner {
-    private let secret: [UInt8]
+    /// The current key first (it signs), then the previous ones (they only verify).
+    private let keys: [JWTKey]
     /// Tokens already found authentic (see `VerifiedTokenCache`).
     private let verified = VerifiedTokenCache()
     /// Lifetime of issued tokens, in seconds.
@@ -20,18 +26,25 @@ struct JWTSigner {
     static let maxTokenLength = 4096
 
     /// The header every issued token carries, already encoded.
-    private static let encodedHeader = Base64URL.encode(#"{"alg":"HS256","typ":"JWT"}"#)
+    private let encodedHeader: String
 
-    init(secret: [UInt8], timeToLive: Int64) {
-        self.secret = secret
+    init(secret: [UInt8], previousSecrets: [[UInt8]] = [], timeToLive: Int64) {
+        let current = JWTKey(secret: secret)
+        self.keys = [current] + previousSecrets.map(JWTKey.init).filter { $0.id != current.id }
+        self.encodedHeader = Base64URL.encode(#"{"alg":"HS256","typ":"JWT","kid":""# + current.id + #""}"#)
         self.timeToLive = timeToLive
+    }
+
+    /// The key id tokens signed now carry.
+    var currentKeyID: String {
+        self.keys[0].id
     }
 
     /// A token for `userID`, valid from `now` for `timeToLive` seconds.
     func sign(userID: Int64, now: Date = Date()) throws -> String {
         let issuedAt = Int64(now.timeIntervalSince1970.rounded(.down))
         let claims = JWTClaims(userID: userID, issuedAt: issuedAt, expiresAt: issuedAt + self.timeToLive)
-        let signingInput = Self.encodedHeader + "." + Base64URL.encode(claims.encodedPayload())
+        let signingInput = self.encodedHeader + "." + Base64URL.encode(claims.encodedPayload())
         let signature = try self.signature(of: Array(signingInput.utf8))
         return signingInput + "." + Base64URL.encode(signature)
     }
@@ -59,8 +72,7 @@ struct JWTSigner {
             throw JWTError.unsupportedHeader
         }
         let signingInput = Array(token.utf8.prefix(parts[0].utf8.count + 1 + parts[1].utf8.count))
-        let expected = try self.signature(of: signingInput)
-        guard signature.count == expected.count, Self.constantTimeEquals(signature, expected) else {
+        guard try self.isAuthentic(signature, of: signingInput, keyID: header.kid) else {
             throw JWTError.badSignature
         }
         guard let payload = try? JSONCoding.decoder.decode(JWTPayload.self, from: Data(payloadBytes)) else {
@@ -107,11 +119,27 @@ struct JWTSigner {
         return value
     }
 
-    /// HMAC-SHA256 of `input` under the secret.
+    /// Whether `signature` is the HMAC of `input` under the key `keyID` names, or without one,
+    /// under any of the keys.
+    private func isAuthentic(_ signature: [UInt8], of input: [UInt8], keyID: String?) throws -> Bool {
+        for key in self.keys where keyID == nil || keyID == key.id {
+            let expected = try Self.signature(of: input, secret: key.secret)
+            if signature.count == expected.count, Self.constantTimeEquals(signature, expected) {
+                return true
+            }
+        }
+        return false
+    }
+
+    /// HMAC-SHA256 of `input` under the current secret.
     func signature(of input: [UInt8]) throws -> [UInt8] {
+        try Self.signature(of: input, secret: self.keys[0].secret)
+    }
+
+    private static func signature(of input: [UInt8], secret: [UInt8]) throws -> [UInt8] {
         var output = [UInt8](repeating: 0, count: Int(EVP_MAX_MD_SIZE))
         var length: UInt32 = 0
-        let result = self.secret.withUnsafeBytes { key in
+        let result = secret.withUnsafeBytes { key in
             input.withUnsafeBufferPointer { data in
                 output.withUnsafeMutableBufferPointer { digest in
                     HMAC(

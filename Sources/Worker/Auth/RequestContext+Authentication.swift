@@ -2,7 +2,7 @@ import Logging
 
 /// Request authentication.
 ///
-/// `requireUser()` and `optionalUser()` check the signature, the claims and that the user still
+/// `requireUser()` checks the signature, the claims and that the user still
 /// exists (one `SELECT 1`), so a token of a deleted account is refused. Handlers that read the
 /// user's row anyway can use `requireToken()` / `optionalToken()` instead and treat "no such
 /// user" in their own query as `APIError.invalidToken`, saving the round trip.
@@ -15,13 +15,6 @@ extension RequestContext {
         return user
     }
 
-    /// nil without an Authorization header; throws 401 for a present but invalid token.
-    func optionalUser() throws -> AuthenticatedUser? {
-        guard let user = try self.optionalToken() else { return nil }
-        try self.confirmExists(user)
-        return user
-    }
-
     /// Like `requireUser()` but without the existence check: the caller's own query must treat a
     /// missing user row as `APIError.invalidToken`.
     func requireToken() throws -> AuthenticatedUser {
@@ -29,7 +22,9 @@ extension RequestContext {
         return user
     }
 
-    /// Like `optionalUser()` but without the existence check (see `requireToken()`).
+    /// nil without an Authorization header; throws 401 for a present but invalid token. Like
+    /// `requireToken()`, no existence check: the caller's own query must treat a missing user
+    /// row as `APIError.invalidToken`.
     func optionalToken() throws -> AuthenticatedUser? {
         guard let header = self.request.header("authorization") else { return nil }
         guard let token = AuthorizationHeader.token(from: header) else { throw APIError.invalidToken }

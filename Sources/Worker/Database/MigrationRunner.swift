@@ -52,7 +52,7 @@ enum MigrationRunner {
         var applied: [Int] = []
         for migration in pending {
             if let recordedName = recorded[migration.version] {
-                guard recordedName == migration.name else {
+                guard recordedName == migration.name || migration.formerNames.contains(recordedName) else {
                     throw DatabaseError(
                         kind: .other,
                         message: "migration \(migration.version) is recorded as \"\(recordedName)\" "

@@ -1,3 +1,5 @@
+import RookeryCommon
+
 /// Formatting a binary `timestamptz` (`PostgresBinary.timestampMicroseconds`) without going
 /// through `Date`: integer arithmetic only, and no allocation for years 1–9999.
 extension PostgresTimestamp {
@@ -15,14 +17,14 @@ extension PostgresTimestamp {
             var text = microseconds < 0 ? "-infinity" : "infinity"
             return try text.withUTF8 { try body(UnsafeRawBufferPointer($0)) }
         }
-        let milliseconds = floorDivide(unixMicroseconds, 1000).quotient
+        let milliseconds = CivilTime.floorDivide(unixMicroseconds, 1000).quotient
         let time = CivilTime(unixMilliseconds: milliseconds)
         guard (1...9999).contains(time.year) else {
             var text = self.format(unixMilliseconds: milliseconds)
             return try text.withUTF8 { try body(UnsafeRawBufferPointer($0)) }
         }
-        return try withUnsafeTemporaryAllocation(of: UInt8.self, capacity: 24) { buffer in
-            let count = self.writeCommonEra(time, into: buffer)
+        return try withUnsafeTemporaryAllocation(of: UInt8.self, capacity: UTCTimestamp.length) { buffer in
+            let count = UTCTimestamp.write(time, into: buffer)
             return try body(UnsafeRawBufferPointer(UnsafeMutableBufferPointer(rebasing: buffer[..<count])))
         }
     }

@@ -1,4 +1,5 @@
 import FoundationEssentials
+import RookeryCommon
 
 /// Converts between `Date` and PostgreSQL timestamp text without `DateFormatter`, so the
 /// result depends on neither the process locale nor the time zone.
@@ -22,7 +23,7 @@ enum PostgresTimestamp {
     static func format(unixMilliseconds total: Int64) -> String {
         let time = CivilTime(unixMilliseconds: total)
         if (1...9999).contains(time.year) {
-            return String(unsafeUninitializedCapacity: 24) { self.writeCommonEra(time, into: $0) }
+            return String(unsafeUninitializedCapacity: UTCTimestamp.length) { UTCTimestamp.write(time, into: $0) }
         }
         // Year 0 is 1 BC in PostgreSQL's calendar, as in ISO 8601's proleptic one.
         let isBC = time.year <= 0
@@ -156,25 +157,12 @@ enum PostgresTimestamp {
 
     static func days(fromCivil year: Int64, _ month: Int64, _ day: Int64) -> Int64 {
         let y = month <= 2 ? year - 1 : year
-        let era = floorDivide(y, 400).quotient
+        let era = CivilTime.floorDivide(y, 400).quotient
         let yearOfEra = y - era * 400
         let shiftedMonth = (month + 9) % 12
         let dayOfYear = (153 * shiftedMonth + 2) / 5 + day - 1
         let dayOfEra = yearOfEra * 365 + yearOfEra / 4 - yearOfEra / 100 + dayOfYear
         return era * 146_097 + dayOfEra - 719_468
-    }
-
-    static func civil(fromDays days: Int64) -> (year: Int64, month: Int64, day: Int64) {
-        let shifted = days + 719_468
-        let era = floorDivide(shifted, 146_097).quotient
-        let dayOfEra = shifted - era * 146_097
-        let yearOfEra = (dayOfEra - dayOfEra / 1460 + dayOfEra / 36_524 - dayOfEra / 146_096) / 365
-        let dayOfYear = dayOfEra - (365 * yearOfEra + yearOfEra / 4 - yearOfEra / 100)
-        let shiftedMonth = (5 * dayOfYear + 2) / 153
-        let day = dayOfYear - (153 * shiftedMonth + 2) / 5 + 1
-        let month = shiftedMonth < 10 ? shiftedMonth + 3 : shiftedMonth - 9
-        let year = yearOfEra + era * 400 + (month <= 2 ? 1 : 0)
-        return (year, month, day)
     }
 
     private static func isLeap(_ year: Int64) -> Bool {
@@ -189,72 +177,12 @@ enum PostgresTimestamp {
         }
     }
 
-    static func floorDivide(_ value: Int64, _ divisor: Int64) -> (quotient: Int64, remainder: Int64) {
-        let remainder = value % divisor
-        return remainder < 0 ? (value / divisor - 1, remainder + divisor) : (value / divisor, remainder)
-    }
-
     private static func pow10(_ exponent: Int) -> Int64 {
         (0..<exponent).reduce(1) { value, _ in value * 10 }
-    }
-
-    /// The common case: writes `YYYY-MM-DDTHH:MM:SS.mmmZ` for a year in 1–9999 at the start of
-    /// `buffer`, which must hold at least 24 bytes; returns 24. One fixed-size buffer, no
-    /// strings: this runs twice per article in every list.
-    static func writeCommonEra(_ time: CivilTime, into buffer: UnsafeMutableBufferPointer<UInt8>) -> Int {
-        precondition(buffer.count >= 24, "the timestamp buffer holds 24 bytes")
-        var index = 0
-        func put(_ value: Int64, _ width: Int) {
-            var remaining = value
-            for position in stride(from: index + width - 1, through: index, by: -1) {
-                buffer[position] = UInt8(ascii: "0") + UInt8(remaining % 10)
-                remaining /= 10
-            }
-            index += width
-        }
-        func put(_ character: Unicode.Scalar) {
-            buffer[index] = UInt8(ascii: character)
-            index += 1
-        }
-        put(time.year, 4)
-        put("-")
-        put(time.month, 2)
-        put("-")
-        put(time.day, 2)
-        put("T")
-        put(time.hour, 2)
-        put(":")
-        put(time.minute, 2)
-        put(":")
-        put(time.second, 2)
-        put(".")
-        put(time.millisecond, 3)
-        put("Z")
-        return index
     }
 
     private static func pad(_ value: Int64, _ width: Int) -> String {
         let digits = String(value)
         return digits.count >= width ? digits : String(repeating: "0", count: width - digits.count) + digits
-    }
-
-    /// An instant in UTC split into calendar fields (proleptic Gregorian; year 0 is 1 BC).
-    struct CivilTime {
-        var year: Int64
-        var month: Int64
-        var day: Int64
-        var hour: Int64
-        var minute: Int64
-        var second: Int64
-        var millisecond: Int64
-
-        init(unixMilliseconds total: Int64) {
-            let (days, millisecondOfDay) = PostgresTimestamp.floorDivide(total, 86_400_000)
-            (self.year, self.month, self.day) = PostgresTimestamp.civil(fromDays: days)
-            self.hour = millisecondOfDay / 3_600_000
-            self.minute = millisecondOfDay / 60_000 % 60
-            self.second = millisecondOfDay / 1000 % 60
-            self.millisecond = millisecondOfDay % 1000
-        }
     }
 }

@@ -54,24 +54,42 @@ enum FuzzTargets {
     /// The request path's application; libFuzzer callbacks are C functions and cannot capture.
     nonisolated(unsafe) static var application: Application?
 
-    static func decodeFrames(_ bytes: UnsafeRawBufferPointer) {
+    /// Decodes `bytes` as gateway→worker frames, in one piece and split at a data-dependent
+    /// point; returns both frame lists (equal, whatever the split) for the regression tests.
+    @discardableResult
+    static func decodeFrames(
+        _ bytes: UnsafeRawBufferPointer
+    ) -> (whole: [Frame<GatewayMessage>], split: [Frame<GatewayMessage>]) {
         var whole = ByteBuffer(bytes: bytes)
         var decoder = FrameDecoder<GatewayMessage>()
-        while (try? decoder.decodeFrame(buffer: &whole)) ?? nil != nil {}
+        var wholeFrames: [Frame<GatewayMessage>] = []
+        while let frame = (try? decoder.decodeFrame(buffer: &whole)) ?? nil {
+            wholeFrames.append(frame)
+        }
         // The same bytes split at a data-dependent point must behave the same, never trap.
         let split = bytes.isEmpty ? 0 : Int(bytes[0]) % (bytes.count + 1)
         var first = ByteBuffer(bytes: bytes[0..<split])
         var second = FrameDecoder<GatewayMessage>()
-        _ = try? second.decodeFrame(buffer: &first)
+        var splitFrames: [Frame<GatewayMessage>] = []
+        while let frame = (try? second.decodeFrame(buffer: &first)) ?? nil {
+            splitFrames.append(frame)
+        }
         first.writeBytes(bytes[split...])
-        while (try? second.decodeFrame(buffer: &first)) ?? nil != nil {}
+        while let frame = (try? second.decodeFrame(buffer: &first)) ?? nil {
+            splitFrames.append(frame)
+        }
+        return (wholeFrames, splitFrames)
     }
 
-    static func serveRequests(_ bytes: UnsafeRawBufferPointer) {
-        guard let application = self.application else { return }
+    /// Serves every complete request in `bytes` (as frames); returns the responses for the
+    /// regression tests.
+    @discardableResult
+    static func serveRequests(_ bytes: UnsafeRawBufferPointer) -> [HTTPResponse] {
+        guard let application = self.application else { return [] }
         var buffer = ByteBuffer(bytes: bytes)
         var decoder = FrameDecoder<GatewayMessage>()
         var pending: (head: RequestHead, body: ByteBuffer)?
+        var responses: [HTTPResponse] = []
         while let frame = (try? decoder.decodeFrame(buffer: &buffer)) ?? nil {
             switch frame.message {
             case .requestHead(let head):
@@ -80,16 +98,15 @@ enum FuzzTargets {
                 pending?.body.writeBuffer(&chunk)
             case .requestEnd:
                 if let request = pending {
-                    _ = application.respond(
-                        to: HTTPRequest(head: request.head, body: request.body),
-                        logger: self.logger
-                    )
+                    let httpRequest = HTTPRequest(head: request.head, body: request.body)
+                    responses.append(application.respond(to: httpRequest, logger: self.logger))
                 }
                 pending = nil
             case .ping, .drain:
                 break
             }
         }
+        return responses
     }
 
     private static let logger: Logger = {

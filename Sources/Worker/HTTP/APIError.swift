@@ -1,4 +1,5 @@
 import Protocol
+import RookeryCommon
 
 /// An error that knows how to present itself to the client.
 ///
@@ -66,31 +67,10 @@ extension HTTPResponse {
     /// Renders any error: client-facing errors with their own status, everything else as 500.
     init(error: any Error) {
         let apiError = (error as? any HTTPResponseError) ?? APIError.internal
-        var response = HTTPResponse.json(status: apiError.status, bytes: ErrorBody.encode(apiError.errors))
+        var response = HTTPResponse.json(status: apiError.status, bytes: RealWorldErrorBody.encode(apiError.errors))
         for (name, value) in apiError.headers {
             response.headers.append(.init(name: name, value: value))
         }
         self = response
-    }
-}
-
-/// Encodes the RealWorld error body with stable key order, so responses are reproducible.
-enum ErrorBody {
-    static func encode(_ errors: [String: [String]]) -> [UInt8] {
-        var json = JSONWriter()
-        json.beginObject()
-        json.key("errors")
-        json.beginObject()
-        for key in errors.keys.sorted() {
-            json.key(key)
-            json.beginArray()
-            for message in errors[key] ?? [] {
-                json.string(message)
-            }
-            json.endArray()
-        }
-        json.endObject()
-        json.endObject()
-        return json.bytes
     }
 }

@@ -1,4 +1,3 @@
-import FoundationEssentials
 import NIOCore
 import Protocol
 
@@ -30,12 +29,6 @@ struct HTTPResponse {
             headers: [HeaderField(name: "Content-Type", value: jsonContentType)],
             body: ByteBuffer(bytes: bytes)
         )
-    }
-
-    /// A JSON response from an `Encodable` value, using the API's encoder settings.
-    static func json<Value: Encodable>(status: Int = 200, _ value: Value) throws -> HTTPResponse {
-        let data = try JSONCoding.encoder.encode(value)
-        return .json(status: status, bytes: Array(data))
     }
 
     /// 204 No Content.

@@ -1,4 +1,7 @@
-/// A small streaming JSON writer that appends UTF-8 bytes directly, with correct escaping.
+import RookeryCommon
+
+/// A small streaming JSON writer that appends UTF-8 bytes directly, escaping strings with
+/// `JSONEscaping` (the one copy the logs use too).
 ///
 /// Used on hot paths where building Foundation objects first would only cost time.
 struct JSONWriter {
@@ -114,71 +117,10 @@ struct JSONWriter {
     }
 
     private mutating func appendQuoted(_ value: String) {
-        var value = value
-        value.withUTF8 { self.appendQuoted($0) }
-    }
-
-    /// Whether `value` has no quote, backslash or control character. Eight bytes at a time
-    /// (the scan ran over every byte of every list page): a word has a byte below 0x20 exactly
-    /// when `(w - 0x20…20) & ~w & 0x80…80` is non-zero, and a byte equal to `b` exactly when
-    /// `w ^ b…b` has a zero byte (the same test with 0x01).
-    private static func needsNoEscape(_ value: UnsafeBufferPointer<UInt8>) -> Bool {
-        guard let base = value.baseAddress else { return true }
-        let ones: UInt64 = 0x0101_0101_0101_0101
-        let highBits: UInt64 = 0x8080_8080_8080_8080
-        func hasByteBelow(_ limit: UInt64, _ word: UInt64) -> Bool {
-            (word &- ones &* limit) & ~word & highBits != 0
-        }
-        var index = 0
-        while index + 8 <= value.count {
-            let word = UnsafeRawPointer(base + index).loadUnaligned(as: UInt64.self)
-            if hasByteBelow(0x20, word) || hasByteBelow(1, word ^ (ones &* 0x22))
-                || hasByteBelow(1, word ^ (ones &* 0x5C))
-            {
-                return false
-            }
-            index += 8
-        }
-        while index < value.count {
-            let byte = base[index]
-            if byte < 0x20 || byte == UInt8(ascii: "\"") || byte == UInt8(ascii: "\\") {
-                return false
-            }
-            index += 1
-        }
-        return true
+        JSONEscaping.appendQuoted(value, to: &self.bytes)
     }
 
     private mutating func appendQuoted(_ value: UnsafeBufferPointer<UInt8>) {
-        self.bytes.append(UInt8(ascii: "\""))
-        // Most strings need no escape: copy them in one go.
-        if Self.needsNoEscape(value) {
-            self.bytes.append(contentsOf: value)
-            self.bytes.append(UInt8(ascii: "\""))
-            return
-        }
-        for byte in value {
-            switch byte {
-            case UInt8(ascii: "\""):
-                self.bytes.append(contentsOf: [UInt8(ascii: "\\"), UInt8(ascii: "\"")])
-            case UInt8(ascii: "\\"):
-                self.bytes.append(contentsOf: [UInt8(ascii: "\\"), UInt8(ascii: "\\")])
-            case 0x0A:
-                self.bytes.append(contentsOf: [UInt8(ascii: "\\"), UInt8(ascii: "n")])
-            case 0x0D:
-                self.bytes.append(contentsOf: [UInt8(ascii: "\\"), UInt8(ascii: "r")])
-            case 0x09:
-                self.bytes.append(contentsOf: [UInt8(ascii: "\\"), UInt8(ascii: "t")])
-            case 0x00..<0x20:
-                let hex: [UInt8] = Array("0123456789abcdef".utf8)
-                self.bytes.append(contentsOf: [
-                    UInt8(ascii: "\\"), UInt8(ascii: "u"), UInt8(ascii: "0"), UInt8(ascii: "0"),
-                    hex[Int(byte >> 4)], hex[Int(byte & 0x0F)],
-                ])
-            default:
-                self.bytes.append(byte)
-            }
-        }
-        self.bytes.append(UInt8(ascii: "\""))
+        JSONEscaping.appendQuoted(value, to: &self.bytes)
     }
 }

@@ -1,6 +1,7 @@
 import Logging
 import NIOCore
 import Protocol
+import RookeryCommon
 
 /// The Conduit API as a route table, plus what every response gets: CORS headers, error
 /// rendering, 404 and 405.
@@ -98,9 +99,9 @@ struct Application {
         }
     }
 
-    /// The gateway's write key on a request that may write (not GET, HEAD or OPTIONS).
+    /// The gateway's write key on a request that needs the write ledger (`MethodRules`).
     private static func writeKey(of request: HTTPRequest) -> String? {
-        guard request.method != "GET", request.method != "HEAD",
+        guard MethodRules(request.method).needsWriteLedger,
             let key = request.header(InternalHeaders.writeKey), WriteLedger.isValidKey(key)
         else {
             return nil

@@ -152,11 +152,6 @@ final class DatabaseSession {
         self.requestTransaction = .pending
     }
 
-    /// Whether the request transaction holds statements that have not been committed.
-    var hasOpenRequestTransaction: Bool {
-        self.requestTransaction == .open
-    }
-
     /// Runs `final` and `COMMIT` in one round trip, ending the request transaction, and returns
     /// the rows of `after` when given (it runs after the `COMMIT` in the same round trip). Does
     /// nothing when no statement ran. On failure the transaction is rolled back.

@@ -3,6 +3,7 @@ import Glibc
 import Logging
 import NIOCore
 import Protocol
+import RookeryCommon
 
 /// The worker's whole life: say hello, then read frames and answer requests one at a time
 /// until the gateway hangs up or asks it to drain.
@@ -103,7 +104,7 @@ final class WorkerLoop {
     static let maxQueuedBytes = 64 * 1024
 
     private func serve(_ head: RequestHead, body: ByteBuffer, requestID: UInt32) throws {
-        if !Self.mayRunBehindQueuedAnswers(method: head.method) {
+        if !MethodRules(head.method).mayRunBehindQueuedAnswers {
             try self.socket.flush()
         }
         let response: HTTPResponse
@@ -137,13 +138,6 @@ final class WorkerLoop {
         if self.socket.queuedBytes >= Self.maxQueuedBytes {
             try self.socket.flush()
         }
-    }
-
-    /// Reads (GET, HEAD, OPTIONS) do CPU work only until their first database round trip, which
-    /// sends the queue anyway; any other method may first spend tens of milliseconds hashing
-    /// a password, so the queue goes out before it starts.
-    static func mayRunBehindQueuedAnswers(method: String) -> Bool {
-        method == "GET" || method == "HEAD" || method == "OPTIONS"
     }
 
     /// Runs between requests, after the answer went out, so no client waits for it.

@@ -43,13 +43,19 @@ struct APIClient: Sendable {
 
     /// Registers a new user with a unique name starting with `prefix`.
     func register(_ prefix: String = "user", password: String = "password123") throws -> APIUser {
+        try Self.register(prefix, password: password) { try self.send("POST", "/api/users", json: $0) }
+    }
+
+    /// The one registration helper: a unique user named after `prefix`, whose body `post` sends
+    /// to `POST /api/users` (plainly, or patient with the rate limiter).
+    static func register(
+        _ prefix: String,
+        password: String,
+        post: ([String: Any]) throws -> TestResponse
+    ) throws -> APIUser {
         let username = Unique.name(prefix)
         let email = "\(username)@example.com"
-        let response = try self.send(
-            "POST",
-            "/api/users",
-            json: ["user": ["username": username, "email": email, "password": password]]
-        )
+        let response = try post(["user": ["username": username, "email": email, "password": password]])
         guard response.status == 201, let token = response.object("user")?["token"] as? String else {
             throw APIClientError.unexpected("register \(username): \(response.status) \(response.text)")
         }

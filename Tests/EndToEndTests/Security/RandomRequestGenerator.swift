@@ -1,7 +1,8 @@
 import Foundation
+import TestSupport
 
 /// One generated request, and whether it is valid HTTP/1.1 (a deliberately broken one may
-/// get a 400 and a closed connection; a valid one must always get an answer).
+/// get a 400 (501 for an unknown method) and a closed connection; a valid one must always get an answer).
 struct RandomRequest {
     var method: String
     var target: String
@@ -108,7 +109,7 @@ struct RandomRequestGenerator {
                 "FOO", "PROPFIND", "M-SEARCH", "BREW", "TRACE", "MKCOL", "PURGE", "LINK", "get", "Get", "X", "G_T",
             ])
             if ["get", "Get", "X", "G_T", "FOO", "BREW"].contains(finalMethod) {
-                wellFormed = false  // not a method the parser knows: 400
+                wellFormed = false  // not a method the parser knows: 501, then close
             }
         }
         var target = self.path(template)

@@ -68,16 +68,6 @@ extension APIClient {
 
     /// `register`, patient with the rate limiter.
     func patientRegister(_ prefix: String = "sec", password: String = "password123") throws -> APIUser {
-        let username = Unique.name(prefix)
-        let email = "\(username)@example.com"
-        let response = try self.patientSend(
-            "POST",
-            "/api/users",
-            json: ["user": ["username": username, "email": email, "password": password]]
-        )
-        guard response.status == 201, let token = response.object("user")?["token"] as? String else {
-            throw APIClientError.unexpected("register \(username): \(response.status) \(response.text)")
-        }
-        return APIUser(username: username, email: email, password: password, token: token)
+        try APIClient.register(prefix, password: password) { try self.patientSend("POST", "/api/users", json: $0) }
     }
 }

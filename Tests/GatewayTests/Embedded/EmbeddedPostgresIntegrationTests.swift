@@ -82,6 +82,28 @@ final class EmbeddedPostgresIntegrationTests: XCTestCase {
         XCTAssertEqual(PQping(try postgres.start()), PQPING_OK, "restarts after a crash")
     }
 
+    func testASecondOwnerIsRefusedBeforeTouchingTheRunningServer() throws {
+        let first = makeEmbeddedPostgres()
+        defer { first.stop() }
+        let conninfo = try first.start()
+        let pid = try XCTUnwrap(first.pid)
+
+        let second = makeEmbeddedPostgres()
+        XCTAssertThrowsError(try second.start()) { error in
+            XCTAssertEqual(
+                error as? EmbeddedPostgresError,
+                .dataDirectoryInUse(path: dataDirectory, holderPid: getpid())
+            )
+        }
+        second.stop()
+        XCTAssertEqual(first.pid, pid)
+        XCTAssertEqual(PQping(conninfo), PQPING_OK, "the first server is untouched")
+
+        first.stop()
+        XCTAssertEqual(PQping(try second.start()), PQPING_OK, "free again after a clean stop")
+        second.stop()
+    }
+
     func testUnwritableDataDirectoryIsReported() {
         let postgres = EmbeddedPostgres(dataDirectory: "/proc/rookery", logger: Logger(label: "test"))
         XCTAssertThrowsError(try postgres.start()) { error in

@@ -1,6 +1,7 @@
 import NIOCore
 import NIOHTTP1
 import Protocol
+import RookeryCommon
 import XCTest
 
 @testable import Gateway
@@ -192,7 +193,10 @@ final class ClientResponseTests: XCTestCase {
                 allocator: self.allocator
             )
         )
-        let body = GatewayErrorBody.json(field: "server", message: "is busy, retry later")
+        let body = String(
+            decoding: RealWorldErrorBody.encode(field: "server", message: "is busy, retry later"),
+            as: UTF8.self
+        )
         XCTAssertEqual(
             text,
             "HTTP/1.1 503 Service Unavailable\r\nContent-Type: application/json; charset=utf-8\r\nRetry-After: 1\r\n"

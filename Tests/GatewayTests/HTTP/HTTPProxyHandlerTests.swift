@@ -22,6 +22,7 @@ final class HTTPProxyHandlerTests: XCTestCase {
     }
 
     private var channel: EmbeddedChannel!
+    private var metrics = GatewayMetrics(bootstrap: false)
     private var submitted: [ProxiedRequest] = []
     private let readCounter = ReadCounter()
 
@@ -42,9 +43,10 @@ final class HTTPProxyHandlerTests: XCTestCase {
         let settings = ProxySettings(maxBodySize: 1024, corsOrigin: "*", limits: limits)
         var logger = Logger(label: "test")
         logger.logLevel = .critical
+        self.metrics = GatewayMetrics(bootstrap: false)
         let observer = RequestObserver(
             logger: logger,
-            metrics: GatewayMetrics(bootstrap: false),
+            metrics: self.metrics,
             slowRequestThreshold: .seconds(60)
         )
         let deadlines = ConnectionDeadlines(eventLoop: channel.embeddedEventLoop, limits: limits)
@@ -131,7 +133,7 @@ final class HTTPProxyHandlerTests: XCTestCase {
     }
 
     func testMalformedRequestBehindAPendingOneIsAnsweredAfterIt() throws {
-        try self.send("GET /ok HTTP/1.1\r\nHost: x\r\n\r\nGARBAGE\r\n\r\n")
+        try self.send("GET /ok HTTP/1.1\r\nHost: x\r\n\r\nGET /a b c\r\n\r\n")
         XCTAssertTrue(self.channel.isActive)
         self.answer(0, body: "fine")
         let text = try self.written()
@@ -143,11 +145,46 @@ final class HTTPProxyHandlerTests: XCTestCase {
     }
 
     func testMalformedRequestOnAnIdleConnectionIsAnswered400AndClosed() throws {
-        try self.send("NOT HTTP AT ALL\r\n\r\n")
+        try self.send("GET / NOT HTTP AT ALL\r\n\r\n")
         let text = try self.written()
         XCTAssertTrue(text.hasPrefix("HTTP/1.1 400 Bad Request\r\n"), text)
         XCTAssertTrue(text.contains("\r\nConnection: close\r\n"))
         XCTAssertFalse(self.channel.isActive)
+    }
+
+    /// `http_requests_total` as exported, for one label set.
+    private func requestCount(method: String, route: String, status: Int) -> String? {
+        let bytes = self.metrics.exposition()
+        let series = #"http_requests_total{method="\#(method)",route="\#(route)",status="\#(status)"} "#
+        let line = String(decoding: bytes, as: UTF8.self).split(separator: "\n").first { $0.hasPrefix(series) }
+        return line.map { String($0.dropFirst(series.count)) }
+    }
+
+    func testAnUnrecognizedMethodIs501AndCounted() throws {
+        try self.send("M1 / HTTP/1.1\r\nHost: x\r\n\r\n")
+        let text = try self.written()
+        XCTAssertTrue(text.hasPrefix("HTTP/1.1 501 Not Implemented\r\n"), text)
+        XCTAssertTrue(text.hasSuffix(#"{"errors":{"method":["is not implemented"]}}"#), text)
+        XCTAssertFalse(self.channel.isActive)
+        XCTAssertEqual(self.submitted.count, 0)
+        XCTAssertEqual(self.requestCount(method: "other", route: "rejected", status: 501), "1")
+    }
+
+    func testTheGatewaysOwnRefusalsAreCountedLikeEveryAnswer() throws {
+        try self.send("NOT HTTP AT ALL\r\n\r\n")
+        XCTAssertEqual(self.requestCount(method: "other", route: "rejected", status: 501), "1")
+        try self.setUpWithError()
+        try self.send("GET / NOT HTTP\r\n\r\n")
+        XCTAssertEqual(self.requestCount(method: "other", route: "rejected", status: 400), "1")
+        try self.setUpWithError()
+        try self.send("POST /api/articles HTTP/1.1\r\nHost: x\r\nContent-Length: 2000\r\n\r\n")
+        XCTAssertTrue(try self.written().hasPrefix("HTTP/1.1 413 "))
+        XCTAssertEqual(self.requestCount(method: "POST", route: "rejected", status: 413), "1")
+        try self.setUpWithError()
+        try self.send("POST /api/articles HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: chunked\r\n\r\n")
+        try self.send("800\r\n" + String(repeating: "x", count: 0x800) + "\r\n")
+        XCTAssertTrue(try self.written().hasPrefix("HTTP/1.1 413 "))
+        XCTAssertEqual(self.requestCount(method: "POST", route: "rejected", status: 413), "1", "body over the limit")
     }
 
     func testQuiescingClosesAfterTheAnswerInHandAndDropsTheRest() throws {

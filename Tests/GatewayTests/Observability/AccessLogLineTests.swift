@@ -42,7 +42,7 @@ final class AccessLogLineTests: XCTestCase {
             function: #function,
             line: #line
         )
-        return handler.line(for: event)
+        return String(decoding: handler.line(for: event), as: UTF8.self)
     }
 
     private func fastLine(_ request: CompletedRequest, json: Bool, gatewayPID: String?) -> String {
@@ -104,10 +104,5 @@ final class AccessLogLineTests: XCTestCase {
         XCTAssertEqual(RequestObserver.milliseconds(.microseconds(1_002_003)), "1002.003")
         XCTAssertEqual(RequestObserver.milliseconds(.microseconds(40)), "0.040")
         XCTAssertEqual(RequestObserver.milliseconds(.nanoseconds(-5_000)), "0.000")
-    }
-
-    func testTimestampFormat() {
-        let stamp = LogTimestamp.now()
-        XCTAssertNotNil(stamp.range(of: #"^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{3}Z$"#, options: .regularExpression))
     }
 }

@@ -23,16 +23,6 @@ final class ProxiedRequestTests: XCTestCase {
         )
     }
 
-    func testOnlyMethodsThatMayWriteGetAKey() {
-        XCTAssertTrue(ProxiedRequest.mayWrite("POST"))
-        XCTAssertTrue(ProxiedRequest.mayWrite("PUT"))
-        XCTAssertTrue(ProxiedRequest.mayWrite("DELETE"))
-        XCTAssertTrue(ProxiedRequest.mayWrite("PATCH"))
-        XCTAssertFalse(ProxiedRequest.mayWrite("GET"))
-        XCTAssertFalse(ProxiedRequest.mayWrite("HEAD"))
-        XCTAssertFalse(ProxiedRequest.mayWrite("OPTIONS"))
-    }
-
     func testAskingForTheOutcomeSwapsTheKeyAndDropsTheBody() {
         var request = self.request(method: "POST", writeKey: "0123456789abcdef0123456789abcdef")
         XCTAssertTrue(request.askForOutcome())

@@ -1,5 +1,6 @@
 import Foundation
 import Glibc
+import NIOCore
 import XCTest
 
 @testable import Gateway
@@ -57,21 +58,21 @@ private final class LoopbackListener: @unchecked Sendable {
 
     init() throws {
         let descriptor = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
-        var address = sockaddr_in()
-        address.sin_family = sa_family_t(AF_INET)
-        address.sin_addr.s_addr = inet_addr("127.0.0.1")
-        var length = socklen_t(MemoryLayout<sockaddr_in>.size)
-        let bound = withUnsafePointer(to: &address) {
-            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { bind(descriptor, $0, length) }
-        }
+        // NIO's SocketAddress builds the sockaddr_in: touching its fields here would depend on
+        // which module the compiler attributes the C type to (MemberImportVisibility).
+        let address = try SocketAddress(ipAddress: "127.0.0.1", port: 0)
+        let bound = address.withSockAddr { bind(descriptor, $0, socklen_t($1)) }
         guard descriptor >= 0, bound == 0, listen(descriptor, 8) == 0 else {
             throw POSIXError(.EADDRINUSE)
         }
-        _ = withUnsafeMutablePointer(to: &address) {
-            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { getsockname(descriptor, $0, &length) }
+        // A sockaddr_in's port is its bytes 2 and 3, in network order.
+        var boundAddress = [UInt8](repeating: 0, count: 16)
+        var length = socklen_t(boundAddress.count)
+        _ = boundAddress.withUnsafeMutableBytes {
+            getsockname(descriptor, $0.baseAddress?.assumingMemoryBound(to: sockaddr.self), &length)
         }
         self.descriptor = descriptor
-        self.port = Int(UInt16(bigEndian: address.sin_port))
+        self.port = Int(boundAddress[2]) << 8 | Int(boundAddress[3])
     }
 
     var receivedRequest: String {

@@ -27,11 +27,13 @@ final class JWTSignerTests: XCTestCase {
     }
 
     func testKnownToken() throws {
-        // Cross-checked with Python's hmac/hashlib.
+        // Cross-checked with Python's hmac/hashlib; kid = first 8 bytes of SHA-256(secret), in hex.
+        XCTAssertEqual(signer.currentKeyID, "ee7dc6d082b7caa9")
         XCTAssertEqual(
             try signer.sign(userID: 42, now: now),
-            "eyJhbGciOiJIUzI1NiIsInR5cCI6IkpXVCJ9.eyJzdWIiOiI0MiIsImlhdCI6MTcwMDAwMDAwMCwiZXhwIjoxNzAwMDg2NDAwfQ"
-                + ".IlRZH_TwEgdz75g4ddq-ZlulHZmP4Fu0npMkd79FiaQ"
+            "eyJhbGciOiJIUzI1NiIsInR5cCI6IkpXVCIsImtpZCI6ImVlN2RjNmQwODJiN2NhYTkifQ"
+                + ".eyJzdWIiOiI0MiIsImlhdCI6MTcwMDAwMDAwMCwiZXhwIjoxNzAwMDg2NDAwfQ"
+                + ".5OQUplruT-nOWPGS2PbP2eM5ytC43e9uGHFCK3zR1eQ"
         )
     }
 

@@ -3,13 +3,10 @@ import XCTest
 
 @testable import Worker
 
-/// Runs against a real server only when `ROOKERY_TEST_DATABASE_URL` is set (a libpq
-/// connection string or URL for a scratch database the tests may create tables in).
+/// libpq through `PostgresConnection` against a real server (`ScratchDatabase`).
 final class PostgresConnectionIntegrationTests: XCTestCase {
     private func connect() throws -> PostgresConnection {
-        guard let conninfo = ProcessInfo.processInfo.environment["ROOKERY_TEST_DATABASE_URL"] else {
-            throw XCTSkip("ROOKERY_TEST_DATABASE_URL is not set")
-        }
+        let conninfo = try ScratchDatabase.conninfo()
         try DatabaseBootstrap.ensureDatabaseExists(conninfo: conninfo)
         return try PostgresConnection(conninfo: conninfo)
     }
@@ -99,6 +96,8 @@ final class PostgresConnectionIntegrationTests: XCTestCase {
         XCTAssertEqual(lines.count, 2)
         let renamed = [Migration(version: 1, name: "other", sql: "SELECT 1")]
         XCTAssertThrowsError(try MigrationRunner.apply(renamed, on: connection) { _ in })
+        let renamedWithHistory = [Migration(version: 1, name: "other", formerNames: ["create"], sql: "SELECT 1")]
+        XCTAssertEqual(try MigrationRunner.apply(renamedWithHistory, on: connection) { _ in }, [], "a former name")
         let broken = migrations + [Migration(version: 3, name: "broken", sql: "SELECT nope")]
         XCTAssertThrowsError(try MigrationRunner.apply(broken, on: connection) { _ in })
         let locks = try connection.query("SELECT count(*) FROM pg_locks WHERE locktype = 'advisory'")

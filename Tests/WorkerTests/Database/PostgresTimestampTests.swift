@@ -1,4 +1,5 @@
 import Foundation
+import RookeryCommon
 import XCTest
 
 @testable import Worker
@@ -64,7 +65,7 @@ final class PostgresTimestampTests: XCTestCase {
     func testCivilCalendarConversion() {
         XCTAssertEqual(PostgresTimestamp.days(fromCivil: 1970, 1, 1), 0)
         XCTAssertEqual(PostgresTimestamp.days(fromCivil: 2000, 3, 1), 11_017)
-        let civil = PostgresTimestamp.civil(fromDays: -719_468)
+        let civil = CivilTime.civil(fromDays: -719_468)
         XCTAssertEqual([civil.year, civil.month, civil.day], [0, 3, 1])
     }
 }

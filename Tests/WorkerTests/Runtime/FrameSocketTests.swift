@@ -106,13 +106,4 @@ final class FrameSocketTests: XCTestCase {
             "answer-1answer-2"
         )
     }
-
-    func testOnlyReadsMayRunBehindQueuedAnswers() {
-        XCTAssertTrue(WorkerLoop.mayRunBehindQueuedAnswers(method: "GET"))
-        XCTAssertTrue(WorkerLoop.mayRunBehindQueuedAnswers(method: "HEAD"))
-        XCTAssertTrue(WorkerLoop.mayRunBehindQueuedAnswers(method: "OPTIONS"))
-        for method in ["POST", "PUT", "DELETE", "PATCH", "get"] {
-            XCTAssertFalse(WorkerLoop.mayRunBehindQueuedAnswers(method: method), method)
-        }
-    }
 }

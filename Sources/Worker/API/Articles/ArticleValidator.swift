@@ -79,7 +79,12 @@ enum ArticleValidator {
         TextRules.text(value, field: "body", maxBytes: self.maxBodyBytes, errors: &errors)
     }
 
-    /// Trims each tag, drops exact duplicates (keeping the first position) and checks the limits.
+    /// Trims each tag, drops exact duplicates, checks the limits and sorts the tags by name.
+    ///
+    /// Every article representation lists its tags in name order (the RealWorld reference
+    /// implementation does, and the Postman collection asserts it). "Name order" is the order of
+    /// the UTF-8 bytes, the same as PostgreSQL's `COLLATE "C"` that migration 6 sorts stored tag
+    /// lists with, so a tag list reads the same whichever side sorted it.
     static func tags(_ values: [String], errors: inout [String: [String]]) -> [String]? {
         var tags: [String] = []
         var seen: Set<String> = []
@@ -107,6 +112,11 @@ enum ArticleValidator {
             errors["tagList"] = unique
             return nil
         }
-        return tags
+        return tags.sorted(by: Self.isInNameOrder)
+    }
+
+    /// Whether tag `left` sorts before tag `right`: UTF-8 byte order, as `COLLATE "C"`.
+    static func isInNameOrder(_ left: String, _ right: String) -> Bool {
+        left.utf8.lexicographicallyPrecedes(right.utf8)
     }
 }

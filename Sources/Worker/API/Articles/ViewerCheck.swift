@@ -1,6 +1,6 @@
 /// Folds "does the token's user still exist?" into a read's own statement.
 ///
-/// `requireUser()`/`optionalUser()` spend a round trip on that check; the read endpoints use
+/// `requireUser()` spends a round trip on that check; the read endpoints use
 /// `requireToken()`/`optionalToken()` instead and select `ViewerCheck.column(...)` along with
 /// their data, so an authenticated read is one round trip. A token whose user is gone is then
 /// refused with the same 401 `token: is invalid`. (When the read finds nothing, e.g. an unknown

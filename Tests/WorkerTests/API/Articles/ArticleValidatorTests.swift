@@ -28,7 +28,7 @@ final class ArticleValidatorTests: XCTestCase {
         )
         XCTAssertEqual(
             draft,
-            ArticleDraft(title: "Dragons", description: "How to", body: "  Body stays as sent\n", tags: ["b", "a"])
+            ArticleDraft(title: "Dragons", description: "How to", body: "  Body stays as sent\n", tags: ["a", "b"])
         )
     }
 
@@ -79,6 +79,19 @@ final class ArticleValidatorTests: XCTestCase {
         // Duplicates do not count against the limit.
         XCTAssertEqual(ArticleValidator.tags((0..<40).map { "t\($0 % 20)" }, errors: &errors)?.count, 20)
         XCTAssertEqual(ArticleValidator.tags([], errors: &errors), [])
+        XCTAssertTrue(errors.isEmpty)
+    }
+
+    func testTagsAreTrimmedDedupedAndSortedByName() {
+        var errors: [String: [String]] = [:]
+        XCTAssertEqual(
+            ArticleValidator.tags(
+                ["training", " dragons ", "training", "Zebra", "ångström", "angular"],
+                errors: &errors
+            ),
+            ["Zebra", "angular", "dragons", "training", "ångström"],
+            "UTF-8 byte order, as PostgreSQL's COLLATE \"C\""
+        )
         XCTAssertTrue(errors.isEmpty)
     }
 

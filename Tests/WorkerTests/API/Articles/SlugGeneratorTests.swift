@@ -1,3 +1,4 @@
+import TestSupport
 import XCTest
 
 @testable import Worker
@@ -39,7 +40,7 @@ final class SlugGeneratorTests: XCTestCase {
     }
 
     func testFallbackHasARandomSuffix() {
-        var generator = SeededGenerator(seed: 42)
+        var generator = SplitMix64(seed: 42)
         let candidates = SlugGenerator.candidates(for: "Dup Title", using: &generator)
         XCTAssertEqual(candidates.preferred, "dup-title")
         XCTAssertTrue(candidates.fallback.hasPrefix("dup-title-"))
@@ -55,22 +56,5 @@ final class SlugGeneratorTests: XCTestCase {
         XCTAssertNotEqual(candidates.preferred, "feed")
         XCTAssertEqual(candidates.preferred, candidates.fallback)
         XCTAssertTrue(candidates.preferred.hasPrefix("feed-"))
-    }
-}
-
-/// A deterministic generator (SplitMix64) so suffix tests are reproducible.
-struct SeededGenerator: RandomNumberGenerator {
-    private var state: UInt64
-
-    init(seed: UInt64) {
-        self.state = seed
-    }
-
-    mutating func next() -> UInt64 {
-        self.state &+= 0x9E37_79B9_7F4A_7C15
-        var z = self.state
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        return z ^ (z >> 31)
     }
 }

@@ -35,4 +35,16 @@ final class RequestIDsTests: XCTestCase {
         XCTAssertFalse(RequestIDs.isAcceptable("line\nbreak"))
         XCTAssertFalse(RequestIDs.isAcceptable(String(repeating: "a", count: 129)))
     }
+
+    func testAcceptableIDsAndGeneratedOnes() {
+        XCTAssertTrue(RequestIDs.isAcceptable("abc-123_x.y:z"))
+        XCTAssertFalse(RequestIDs.isAcceptable(""))
+        XCTAssertFalse(RequestIDs.isAcceptable("has space"))
+        XCTAssertFalse(RequestIDs.isAcceptable("new\nline"))
+        XCTAssertFalse(RequestIDs.isAcceptable(String(repeating: "a", count: 129)))
+        let generated = RequestIDs.generate()
+        XCTAssertEqual(generated.count, 32)
+        XCTAssertTrue(RequestIDs.isAcceptable(generated))
+        XCTAssertNotEqual(generated, RequestIDs.generate())
+    }
 }

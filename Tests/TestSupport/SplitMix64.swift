@@ -1,17 +1,18 @@
 /// A tiny deterministic random generator (Steele, Lea and Flood's SplitMix64): the same seed
 /// gives the same sequence on every platform and Swift version, so a failing fuzz run can be
-/// replayed from the seed it printed.
+/// replayed from the seed it printed. The one copy every test target uses.
 ///
 /// The helpers below are written out instead of using `Int.random(in:using:)`, whose way of
-/// consuming the generator is not a documented contract.
-struct SplitMix64 {
+/// consuming the generator is not a documented contract (the codec fuzz tests use the standard
+/// library's methods all the same: their seeds only need to repeat on one toolchain).
+public struct SplitMix64: RandomNumberGenerator {
     private var state: UInt64
 
-    init(seed: UInt64) {
+    public init(seed: UInt64) {
         self.state = seed
     }
 
-    mutating func next() -> UInt64 {
+    public mutating func next() -> UInt64 {
         self.state &+= 0x9E37_79B9_7F4A_7C15
         var z = self.state
         z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
@@ -20,26 +21,26 @@ struct SplitMix64 {
     }
 
     /// 0 ..< bound (bound > 0); the modulo bias is irrelevant for fuzzing.
-    mutating func below(_ bound: Int) -> Int {
+    public mutating func below(_ bound: Int) -> Int {
         Int(self.next() % UInt64(max(bound, 1)))
     }
 
     /// lower ... upper.
-    mutating func between(_ lower: Int, _ upper: Int) -> Int {
+    public mutating func between(_ lower: Int, _ upper: Int) -> Int {
         lower + self.below(upper - lower + 1)
     }
 
     /// True with probability `percent`/100.
-    mutating func chance(_ percent: Int) -> Bool {
+    public mutating func chance(_ percent: Int) -> Bool {
         self.below(100) < percent
     }
 
-    mutating func pick<Element>(_ elements: [Element]) -> Element {
+    public mutating func pick<Element>(_ elements: [Element]) -> Element {
         elements[self.below(elements.count)]
     }
 
     /// Picks by weight: `[(weight, value)]`.
-    mutating func weighted<Element>(_ choices: [(Int, Element)]) -> Element {
+    public mutating func weighted<Element>(_ choices: [(Int, Element)]) -> Element {
         var roll = self.below(choices.reduce(0) { $0 + $1.0 })
         for (weight, value) in choices {
             if roll < weight { return value }
@@ -48,7 +49,11 @@ struct SplitMix64 {
         return choices[choices.count - 1].1
     }
 
-    mutating func byte() -> UInt8 {
+    public mutating func byte() -> UInt8 {
         UInt8(truncatingIfNeeded: self.next())
+    }
+
+    public mutating func bytes(count: Int) -> [UInt8] {
+        (0..<count).map { _ in self.byte() }
     }
 }

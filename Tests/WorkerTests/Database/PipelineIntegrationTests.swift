@@ -3,12 +3,10 @@ import XCTest
 
 @testable import Worker
 
-/// libpq pipeline mode against a real server; runs only when `ROOKERY_TEST_DATABASE_URL` is set.
+/// libpq pipeline mode against a real server (`ScratchDatabase`).
 final class PipelineIntegrationTests: XCTestCase {
     private func connect() throws -> PostgresConnection {
-        guard let conninfo = ProcessInfo.processInfo.environment["ROOKERY_TEST_DATABASE_URL"] else {
-            throw XCTSkip("ROOKERY_TEST_DATABASE_URL is not set")
-        }
+        let conninfo = try ScratchDatabase.conninfo()
         try DatabaseBootstrap.ensureDatabaseExists(conninfo: conninfo)
         return try PostgresConnection(conninfo: conninfo)
     }
