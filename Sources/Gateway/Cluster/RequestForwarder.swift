@@ -1,5 +1,6 @@
 import NIOCore
 import Protocol
+import RookeryCommon
 
 /// Where a complete client request goes from its connection: the public readiness probe is
 /// answered here, everything else goes to the worker pool. With a read replica configured it
@@ -24,7 +25,7 @@ struct RequestForwarder: Sendable {
             return
         }
         var request = request
-        if !ProxiedRequest.mayWrite(request.head.method) {
+        if MethodRules(request.head.method).isSafe {
             let user = request.head.headers.first(named: "authorization").flatMap(TokenSubject.userID)
             if let required = positions.required(user: user) {
                 request.head.headers.append(
