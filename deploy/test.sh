@@ -54,6 +54,24 @@ else
 fi
 # ---- end container image ----
 
+# ---- cluster drills (deploy/cluster, docs/scaling.md) ------------------------------------
+# The scale-out cluster in its reduced form: 2 app hosts behind HAProxy, a Patroni primary and
+# standby, drills 1 (a host's gateway killed), 3 (replica lag) and 5 (the primary killed).
+# A failed drill fails the build. It uses the release build of the container check above (its
+# own release build is then a no-op); with that check skipped, the debug build (BUILD=debug).
+# Needs root (namespaces, cgroups).
+echo "== cluster drills (deploy/cluster/run.sh, CI mode)"
+if [[ $(id -u) == 0 ]]; then
+    cluster_start=$SECONDS
+    cluster_build=1
+    [[ "${ROOKERY_CONTAINER_CHECK:-1}" == 0 ]] && cluster_build=debug
+    CLUSTER_MODE=ci BUILD=$cluster_build bash deploy/cluster/run.sh
+    echo "cluster drills: $(( SECONDS - cluster_start )) s"
+else
+    echo "cluster drills skipped: they need root"
+fi
+# ---- end of cluster drills ---------------------------------------------------------------
+
 # One closing line for the whole XCTest run (the later steps print their own counts).
 executed="$(sed -E 's/.*Executed ([0-9]+) tests?.*/\1/' <<< "$summary")"
 skipped="$(grep -oE '[0-9]+ tests? skipped' <<< "$summary" | grep -oE '^[0-9]+' || echo 0)"
