@@ -37,7 +37,7 @@ fi
 # 0.2: at 0.3, three hosts plus their database, balancer and wrk need more than 2 cores.
 HOST_CPU="${HOST_CPU:-0.2}"
 WORKERS_PER_HOST="${WORKERS_PER_HOST:-3}"
-CONNECTIONS="${CONNECTIONS:-64}"
+CONNECTIONS="${CONNECTIONS:-128}"
 READY_PATH="${READY_PATH:-/readyz}"
 CHECK_INTER_MS=1000 CHECK_FALL=2 CHECK_RISE=2
 LAG_MS=2000
