@@ -15,9 +15,10 @@
 #
 # Env: CLUSTER_MODE (full|ci) HOST_CPU (cores per app host, 0.2) WORKERS_PER_HOST (3)
 #      DURATION WARMUP CONNECTIONS DRILL_SECONDS DRILLS ("1 2 3 4 5") BUILD (1; 0 = use
-#      the existing release build; debug = use `swift build`'s debug build, as CI does)
-#      CPU_SHARES (8192: cpu.shares of each host's cgroup) READY_PATH (/readyz) KEEP (1 = keep the logs) RESULTS (a
-#      file that receives the table and the drill lines)
+#      the existing release build; debug = use `swift build`'s debug build, as CI does when
+#      it has no release build) CPU_SHARES (8192: cpu.shares of each host's cgroup)
+#      READY_PATH (/readyz) KEEP (1 = keep the logs) RESULTS (a file that receives the
+#      table and the drill lines)
 set -euo pipefail
 
 HERE="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
