@@ -15,9 +15,10 @@
 #
 # Env: CLUSTER_MODE (full|ci) HOST_CPU (cores per app host, 0.2) WORKERS_PER_HOST (3)
 #      DURATION WARMUP CONNECTIONS DRILL_SECONDS DRILLS ("1 2 3 4 5") BUILD (1; 0 = use
-#      the existing release build; debug = use `swift build`'s debug build, as CI does)
-#      CPU_SHARES (8192: cpu.shares of each host's cgroup) READY_PATH (/readyz) KEEP (1 = keep the logs) RESULTS (a
-#      file that receives the table and the drill lines)
+#      the existing release build; debug = use `swift build`'s debug build, as CI does when
+#      it has no release build) CPU_SHARES (8192: cpu.shares of each host's cgroup)
+#      READY_PATH (/readyz) KEEP (1 = keep the logs) RESULTS (a file that receives the
+#      table and the drill lines)
 set -euo pipefail
 
 HERE="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
@@ -37,7 +38,7 @@ fi
 # 0.2: at 0.3, three hosts plus their database, balancer and wrk need more than 2 cores.
 HOST_CPU="${HOST_CPU:-0.2}"
 WORKERS_PER_HOST="${WORKERS_PER_HOST:-3}"
-CONNECTIONS="${CONNECTIONS:-64}"
+CONNECTIONS="${CONNECTIONS:-128}"
 READY_PATH="${READY_PATH:-/readyz}"
 CHECK_INTER_MS=1000 CHECK_FALL=2 CHECK_RISE=2
 LAG_MS=2000
