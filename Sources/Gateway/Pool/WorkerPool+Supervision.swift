@@ -242,25 +242,41 @@ extension WorkerPool {
         }
     }
 
+    /// Like gunicorn's `reap_workers`: collects the status of every exited worker first, then
+    /// applies each exit once. Applying an exit runs code that may reap again (a vacated slot
+    /// is refilled, a socket close reaps), so each pid leaves `unreaped` the moment `waitpid`
+    /// returns its status and is never passed to `waitpid` again; a second call would fail
+    /// with ECHILD and count the exit twice.
     func reapExited() {
+        var exits: [(worker: WorkerHandle, status: ChildProcessStatus)] = []
         for (pid, worker) in self.unreaped {
             guard let status = self.launcher.reap(pid) else { continue }
             self.unreaped.removeValue(forKey: pid)
-            worker.killScheduled?.cancel()
-            worker.lastExitStatus = status
-            self.lastExit = "worker \(pid) \(status)"
-            self.lastExitBySlot[worker.slot] = status
-            if worker.state != .exited {
-                self.workerDisconnected(workerID: worker.id, reason: status)
-            }
-            if worker.exitedUnexpectedly {
-                self.countRestart(status == "\(ChildProcessStatus.exited(0))" ? "exit" : "crash")
-            }
-            self.logger.debug(
-                "worker reaped",
-                metadata: ["worker_pid": .stringConvertible(pid), "status": .string(status)]
-            )
+            exits.append((worker, status))
+        }
+        for exit in exits {
+            self.workerReaped(exit.worker, status: exit.status)
         }
         self.checkDrained()
+    }
+
+    /// Applies one reaped exit: the worker leaves the pool if its socket has not closed yet,
+    /// and an exit nobody asked for counts as a restart.
+    private func workerReaped(_ worker: WorkerHandle, status exitStatus: ChildProcessStatus) {
+        let status = "\(exitStatus)"
+        worker.killScheduled?.cancel()
+        worker.lastExitStatus = status
+        self.lastExit = "worker \(worker.pid) \(status)"
+        self.lastExitBySlot[worker.slot] = status
+        if worker.state != .exited {
+            self.workerDisconnected(workerID: worker.id, reason: status)
+        }
+        if worker.exitedUnexpectedly {
+            self.countRestart(exitStatus.isSuccess ? "exit" : "crash")
+        }
+        self.logger.debug(
+            "worker reaped",
+            metadata: ["worker_pid": .stringConvertible(worker.pid), "status": .string(status)]
+        )
     }
 }
