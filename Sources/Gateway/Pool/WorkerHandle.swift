@@ -48,8 +48,10 @@ final class WorkerHandle {
     /// Request frames were written to its socket this loop tick and wait for the pool's flush.
     var flushPending = false
     var idleSince: NIODeadline
-    /// When draining: a stop is already under way (SIGTERM sent, SIGKILL scheduled).
-    var killScheduled: Scheduled<Void>?
+    /// When draining: when the grace after the drain frame or SIGTERM ends and SIGKILL follows.
+    var stopDeadline: NIODeadline?
+    /// SIGKILL was sent.
+    var killSent = false
     /// The worker this one replaces (recycle or reload); it drains once this one is ready.
     var replacing: UInt64?
     /// Retire as soon as the current request is answered (its replacement is ready).
@@ -59,7 +61,7 @@ final class WorkerHandle {
     /// Its socket closed while it was serving (not retired): counted once its status is reaped.
     var exitedUnexpectedly = false
     /// How the process ended, once reaped.
-    var lastExitStatus: String?
+    var lastExitStatus: ChildProcessStatus?
 
     /// Whether another request may be written behind what this worker holds: only behind
     /// reads (GET, HEAD). A write can take long (scrypt on registration, a transaction that

@@ -9,7 +9,7 @@ extension WorkerPool {
     /// Begins recycling `worker` unless another recycle or a reload is under way; it is
     /// checked again after its next request.
     func startRecycle(_ worker: WorkerHandle) {
-        guard !self.stopping, self.recycle == nil, self.reload == nil, NIODeadline.now() >= self.nextRecycleAllowed
+        guard !self.stopping, self.recycle == nil, self.reload == nil, self.loop.now >= self.nextRecycleAllowed
         else {
             return
         }
@@ -71,7 +71,7 @@ extension WorkerPool {
 
     func replacementReady(newWorker: WorkerHandle, oldWorkerID: UInt64) {
         if let old = self.workers[oldWorkerID] {
-            let reason = self.recycle?.oldWorkerID == oldWorkerID ? "recycle" : "reload"
+            let reason: WorkerRestartReason = self.recycle?.oldWorkerID == oldWorkerID ? .recycle : .reload
             self.countRestart(reason)
             if old.state == .busy {
                 old.retireWhenIdle = true
@@ -95,7 +95,7 @@ extension WorkerPool {
         if self.recycle?.oldWorkerID == oldWorkerID {
             self.recycle = nil
             let failures = self.workers[oldWorkerID].map { self.slotFailures[$0.slot] } ?? 1
-            self.nextRecycleAllowed = .now() + self.backoff(afterFailures: max(failures, 1))
+            self.nextRecycleAllowed = self.loop.now + self.backoff(afterFailures: max(failures, 1))
         }
         if let reload = self.reload, reload.current?.oldWorkerID == oldWorkerID {
             self.reload = nil

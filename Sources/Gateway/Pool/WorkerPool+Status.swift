@@ -10,7 +10,7 @@ extension WorkerPool {
     }
 
     func currentSnapshot() -> PoolSnapshot {
-        let now = NIODeadline.now()
+        let now = self.loop.now
         let workers = self.workers.values
             .filter { $0.state != .exited }
             .sorted { ($0.slot, $0.id) < ($1.slot, $1.id) }
@@ -53,10 +53,10 @@ extension WorkerPool {
             databaseReachable: self.databaseReachable,
             stopping: self.stopping,
             lastStartError: self.lastStartError,
-            lastExit: self.lastExit,
-            restarts: self.restarts,
+            lastExit: self.lastExit.map { "worker \($0.pid) \($0.status)" },
+            restarts: Dictionary(uniqueKeysWithValues: self.restarts.map { ($0.key.label, $0.value) }),
             secondsSinceWorkerActivity: Double((now - self.lastWorkerActivity).nanoseconds) / 1e9,
-            lastExitBySlot: self.lastExitBySlot,
+            lastExitBySlot: self.lastExitBySlot.mapValues { "\($0)" },
             uptimeSeconds: Date().timeIntervalSince(self.startedAt)
         )
     }

@@ -6,8 +6,9 @@ import Protocol
 /// The dispatcher and supervisor of the worker processes.
 ///
 /// All of its state lives on one event loop (`loop`); every entry point hops there first,
-/// so there are no locks. Like gunicorn's arbiter it keeps a fixed number of slots filled:
-/// a worker that dies is replaced at once, or with capped exponential backoff when its slot
+/// so there are no locks. Like gunicorn's arbiter it keeps a fixed number of slots filled
+/// (`supervise()`: reap every exited child, enforce stop deadlines, refill empty slots, in
+/// one pass that SIGCHLD, socket closes and timers all lead to): a worker that dies is replaced at once, or with capped exponential backoff when its slot
 /// keeps failing before hello. Requests wait in a bounded FIFO when every worker is busy and
 /// go to the idle worker that has waited longest. Recycling and rolling reloads replace one
 /// worker at a time, and a replacement must say hello before the worker it replaces drains,
@@ -66,20 +67,25 @@ final class WorkerPool: @unchecked Sendable {
     var nextRecycleAllowed = NIODeadline.uptimeNanoseconds(0)
     /// The rolling reload in progress, if any.
     var reload: RollingReload?
-    /// Worker restarts by reason (exit, crash, timeout, recycle, reload), for /status and metrics.
-    var restarts: [String: Int] = [:]
+    /// Worker restarts by reason, for /status and metrics.
+    var restarts: [WorkerRestartReason: Int] = [:]
     /// When a worker last answered anything; the systemd watchdog needs recent life.
-    var lastWorkerActivity = NIODeadline.now()
+    var lastWorkerActivity: NIODeadline
     /// Whether `.ready` was announced.
     var announcedReady = false
     /// The most recent worker exit, for /status.
-    var lastExit: String?
+    var lastExit: (pid: pid_t, status: ChildProcessStatus)?
     /// The most recent exit in each slot, for /status.
-    var lastExitBySlot: [Int: String] = [:]
+    var lastExitBySlot: [Int: ChildProcessStatus] = [:]
+    /// A supervision pass is running / was asked for while one ran (see `supervise()`).
+    var supervising = false
+    var supervisionRequested = false
+    /// The one-shot timer of the next supervision pass, if one is due (see `scheduleSupervision`).
+    var supervisionTimer: (deadline: NIODeadline, task: Scheduled<Void>)?
     /// When the pool (and so the gateway) started, for uptime.
     let startedAt = Date()
     /// Told about every worker restart, by reason (metrics).
-    var onRestart: (@Sendable (String) -> Void)?
+    var onRestart: (@Sendable (WorkerRestartReason) -> Void)?
     /// Called on the pool loop when the pool becomes ready for the first time and after each reload.
     var onEvent: (@Sendable (PoolEvent) -> Void)?
     /// Workers with request frames written but not yet flushed; see `send(_:to:on:)`.
@@ -92,18 +98,21 @@ final class WorkerPool: @unchecked Sendable {
         self.logger = logger
         self.slotFailures = Array(repeating: 0, count: configuration.workers)
         self.queue = RequestQueue(limit: configuration.queueLimit)
+        self.lastWorkerActivity = loop.now
     }
 
-    /// Spawns the initial workers and starts the reaper.
+    /// Spawns the initial workers. Exits are reaped when `childrenExited()` is called (on
+    /// SIGCHLD, see `ChildExitWatcher`) and when a worker's socket closes; nothing polls.
     func start() {
         self.loop.execute {
-            for slot in 0..<self.configuration.workers {
-                self.spawn(slot: slot)
-            }
-            self.loop.scheduleRepeatedTask(initialDelay: .milliseconds(100), delay: .milliseconds(100)) { _ in
-                self.reapExited()
-            }
+            self.supervise()
         }
+    }
+
+    /// SIGCHLD: one or more children exited. Only queued here; the supervision pass on the
+    /// pool's loop reaps them.
+    func childrenExited() {
+        self.loop.execute { self.supervise() }
     }
 
     /// Queues a complete request; the answer arrives through `request.respond`.

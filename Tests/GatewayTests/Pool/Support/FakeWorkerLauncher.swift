@@ -61,7 +61,8 @@ final class FakeWorkerLauncher: WorkerLaunching, @unchecked Sendable {
     func signal(_ pid: pid_t, _ signal: CInt) {
         self.signals.append((pid, signal))
         if signal == SIGKILL, self.killIsFatal, self.exited[pid] == nil, !self.reaped.contains(pid) {
-            self.exit(pid, .signaled(SIGKILL))
+            // The kernel ends the process a moment later, not inside kill(2).
+            self.loop.execute { self.exit(pid, .signaled(SIGKILL)) }
         }
     }
 

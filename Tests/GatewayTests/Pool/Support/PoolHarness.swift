@@ -147,8 +147,9 @@ final class PoolHarness {
 }
 
 extension PoolHarness {
-    /// Children exited: the pool hears of it the way the gateway tells it.
+    /// SIGCHLD: the pool hears of exited children the way `ChildExitWatcher` tells it.
     func childrenExited() {
-        self.advance(by: .milliseconds(100))
+        self.pool.childrenExited()
+        self.loop.run()
     }
 }
