@@ -225,7 +225,7 @@ extension WorkerPool {
             } else {
                 if let limit = worker.requestLimit, worker.requestsServed >= limit {
                     // Busy without a break under pipelining: recycling cannot wait for idle.
-                    self.startRecycle(worker)
+                    self.perform(self.supervisor.requestLimitReached(worker.id, now: self.loop.now))
                 }
                 // Room behind the new current request: a waiting request may follow it.
                 self.dispatch()
@@ -297,8 +297,7 @@ extension WorkerPool {
             metadata: ["worker_pid": .stringConvertible(worker.pid), "request_id": .string(inFlight.request.requestID)]
         )
         inFlight.request.respond(.gatewayError(.timeout), workerPID: worker.pid)
-        self.countRestart(.timeout)
-        self.retire(worker, signal: true)
-        self.supervise()
+        self.perform(self.supervisor.requestTimedOut(workerID, now: self.loop.now))
+        self.dispatch()
     }
 }

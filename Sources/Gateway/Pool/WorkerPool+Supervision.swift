@@ -3,10 +3,9 @@ import Logging
 import NIOCore
 import Protocol
 
-/// The supervisor, shaped like gunicorn's arbiter: SIGCHLD, socket closes and timers only
-/// ask for a pass; one pass reaps every exited child once, then enforces stop deadlines,
-/// then refills empty slots, and schedules one timer for the earliest deadline left. When
-/// nothing is pending, no timer runs.
+/// The I/O side of supervision: `WorkerPoolStateMachine` decides, this performs. SIGCHLD,
+/// socket closes and the one timer all lead to `supervise()`, which collects every exit
+/// with `waitpid` (each pid once) and hands them to the state machine in one event.
 extension WorkerPool {
     /// One supervision pass. Re-entrant calls (a kill that closes a socket at once, say) are
     /// folded into another round of the running pass instead of nesting.
@@ -16,168 +15,129 @@ extension WorkerPool {
             return
         }
         self.supervising = true
-        defer { self.supervising = false }
         repeat {
             self.supervisionRequested = false
-            let now = self.loop.now
-            self.reapExited()
-            self.enforceStopDeadlines(now: now)
-            self.maintainWorkerCount(now: now)
+            var reaped: [(pid: pid_t, status: ChildProcessStatus)] = []
+            for pid in self.supervisor.unreapedPIDs {
+                if let status = self.launcher.reap(pid) {
+                    reaped.append((pid, status))
+                }
+            }
+            self.perform(self.supervisor.supervise(reaped: reaped, now: self.loop.now))
         } while self.supervisionRequested
-        self.scheduleNextSupervision()
+        self.supervising = false
         self.dispatch()
     }
 
-    /// Like gunicorn's `reap_workers`: collects the status of every exited worker first, then
-    /// applies each exit once. Each pid leaves `unreaped` the moment `waitpid` returns its
-    /// status and is never passed to `waitpid` again: a second call would fail with ECHILD
-    /// and count the exit twice.
-    func reapExited() {
-        var exits: [(worker: WorkerHandle, status: ChildProcessStatus)] = []
-        for (pid, worker) in self.unreaped {
-            guard let status = self.launcher.reap(pid) else { continue }
-            self.unreaped.removeValue(forKey: pid)
-            exits.append((worker, status))
-        }
-        for exit in exits {
-            self.workerReaped(exit.worker, status: exit.status)
-        }
-        self.checkDrained()
-    }
-
-    /// Applies one reaped exit: the worker leaves the pool if its socket has not closed yet,
-    /// and an exit nobody asked for counts as a restart.
-    private func workerReaped(_ worker: WorkerHandle, status: ChildProcessStatus) {
-        worker.lastExitStatus = status
-        self.lastExit = (worker.pid, status)
-        self.lastExitBySlot[worker.slot] = status
-        if worker.state != .exited {
-            self.workerGone(worker, reason: "\(status)")
-        }
-        if worker.exitedUnexpectedly {
-            self.countRestart(WorkerRestartReason(unexpectedExit: status))
-        }
-        self.logger.debug(
-            "worker reaped",
-            metadata: ["worker_pid": .stringConvertible(worker.pid), "status": .string("\(status)")]
-        )
-    }
-
-    /// Like gunicorn's `murder_workers` for stopping workers: one still running when its
-    /// grace after the drain frame or SIGTERM is over gets SIGKILL.
-    private func enforceStopDeadlines(now: NIODeadline) {
-        for worker in self.unreaped.values where !worker.killSent {
-            guard let deadline = worker.stopDeadline, deadline <= now else { continue }
-            worker.killSent = true
-            self.launcher.signal(worker.pid, SIGKILL)
+    /// SIGHUP: a rolling reload of every worker (the state machine walks the slots).
+    func startReload() {
+        self.loop.execute {
+            self.perform(self.supervisor.reloadRequested(now: self.loop.now))
         }
     }
 
-    /// Like gunicorn's `manage_workers`: every slot without a live worker gets one, at once
-    /// or, after start failures, once its backoff has passed.
-    func maintainWorkerCount(now: NIODeadline) {
-        guard !self.stopping else {
-            self.slotRestartAt.removeAll()
-            return
-        }
-        for slot in 0..<self.configuration.workers {
-            guard !self.isOccupied(slot: slot) else {
-                self.slotRestartAt[slot] = nil
-                continue
-            }
-            if let restartAt = self.slotRestartAt[slot] {
-                guard restartAt <= now else { continue }
-                self.slotRestartAt[slot] = nil
-            } else if self.slotFailures[slot] > 0 {
-                self.delayStart(of: slot, now: now)
-                continue
-            }
-            if self.spawn(slot: slot) == nil {
-                self.delayStart(of: slot, now: now)
-            }
+    /// Performs the state machine's actions, in order.
+    func perform(_ actions: [WorkerPoolStateMachine.Action]) {
+        for action in actions {
+            self.perform(action)
         }
     }
 
-    /// Sets the slot's next start attempt after its backoff.
-    private func delayStart(of slot: Int, now: NIODeadline) {
-        let delay = self.backoff(afterFailures: max(self.slotFailures[slot], 1))
-        self.slotRestartAt[slot] = now + delay
-        self.logger.info(
-            "restarting slot after backoff",
-            metadata: [
-                "slot": .stringConvertible(slot), "delay_ms": .stringConvertible(delay.nanoseconds / 1_000_000),
-            ]
-        )
+    private func perform(_ action: WorkerPoolStateMachine.Action) {
+        switch action {
+        case .launch(let order):
+            self.launch(order)
+        case .admit(let id):
+            guard let worker = self.workers[id] else { return }
+            self.workerBecameIdle(worker)
+        case .retireWhenIdle(let id):
+            guard let worker = self.workers[id] else { return }
+            worker.retireWhenIdle = true
+            if worker.state == .idle {
+                self.workerBecameIdle(worker)
+            }
+        case .drain(let id, let pid, let viaSignal):
+            let worker = self.workers[id]
+            worker?.state = .draining
+            if viaSignal || worker?.channel == nil {
+                self.launcher.signal(pid, SIGTERM)
+            } else if let channel = worker?.channel {
+                var buffer = channel.allocator.buffer(capacity: FrameHeader.size)
+                self.encoder.writeDrain(into: &buffer)
+                channel.writeAndFlush(buffer, promise: nil)
+            }
+        case .signal(let pid, let signal):
+            self.launcher.signal(pid, signal)
+        case .release(let id):
+            guard let worker = self.workers.removeValue(forKey: id) else { return }
+            self.releaseRequests(of: worker)
+        case .countRestart(let reason):
+            self.onRestart?(reason)
+        case .notify(let event):
+            self.onEvent?(event)
+        case .log(let level, let message, let metadata):
+            self.logger.log(level: level, message, metadata: metadata)
+        case .scheduleTimer, .cancelTimer:
+            self.syncSupervisionTimer()
+        case .shutdownComplete:
+            self.drainedPromise?.succeed()
+            self.drainedPromise = nil
+        }
     }
 
-    /// One timer for the earliest pending deadline: a slot's delayed start, a stopping
-    /// worker's SIGKILL, or another reap attempt for a worker whose socket closed before its
-    /// exit could be collected (SIGCHLD normally comes first; this is the safety net).
-    private func scheduleNextSupervision() {
-        let now = self.loop.now
-        var next = self.slotRestartAt.values.min()
-        for worker in self.unreaped.values {
-            if let deadline = worker.stopDeadline, !worker.killSent {
-                next = min(next ?? deadline, deadline)
-            }
-            if worker.state == .exited {
-                let retry = now + Self.reapRetryInterval
-                next = min(next ?? retry, retry)
-            }
-        }
-        guard let next else {
-            self.supervisionTimer?.task.cancel()
-            self.supervisionTimer = nil
-            return
-        }
-        if let timer = self.supervisionTimer, timer.deadline <= next {
-            return
-        }
+    /// Sets the one timer to the state machine's latest wish. Actions of an event may be
+    /// performed after those of events they triggered, so an earlier timer action can be
+    /// stale; the machine's current `timer` never is.
+    private func syncSupervisionTimer() {
+        let wanted = self.supervisor.timer
+        guard wanted != self.supervisionTimer?.deadline else { return }
         self.supervisionTimer?.task.cancel()
-        let task = self.loop.scheduleTask(deadline: next) {
+        self.supervisionTimer = nil
+        guard let wanted else { return }
+        let task = self.loop.scheduleTask(deadline: wanted) {
             self.supervisionTimer = nil
             self.supervise()
         }
-        self.supervisionTimer = (next, task)
+        self.supervisionTimer = (wanted, task)
     }
 
-    /// How long a worker whose socket closed may stay unreaped before the pool looks again
-    /// without waiting for SIGCHLD.
-    static var reapRetryInterval: TimeAmount { .seconds(1) }
-
-    /// Counts a restart by reason, for /status and metrics.
-    func countRestart(_ reason: WorkerRestartReason) {
-        self.restarts[reason, default: 0] += 1
-        self.onRestart?(reason)
-    }
-
-    /// Whether a live (starting, idle or busy) worker holds the slot.
-    func isOccupied(slot: Int) -> Bool {
-        self.workers.values.contains {
-            $0.slot == slot && ($0.state == .starting || $0.state == .idle || $0.state == .busy)
+    /// Starts the process of a launch order and attaches its socket; the state machine hears
+    /// whether it started.
+    private func launch(_ order: WorkerPoolStateMachine.LaunchOrder) {
+        let launched: LaunchedWorker
+        do {
+            launched = try self.launcher.launch(slot: order.slot, generation: order.generation)
+        } catch {
+            self.perform(self.supervisor.launchFailed(order, reason: "\(error)", now: self.loop.now))
+            return
         }
-    }
-
-    /// 100 ms doubled per consecutive failure, ±25 % jitter, capped.
-    func backoff(afterFailures failures: Int) -> TimeAmount {
-        let base = 0.1 * pow(2.0, Double(min(failures, 20) - 1))
-        let capped = min(base, Double(self.configuration.maxBackoff.nanoseconds) / 1e9)
-        return .milliseconds(Int64(capped * Double.random(in: 0.75...1.25) * 1000))
-    }
-
-    /// Takes a worker out of service: a drain frame (or SIGTERM), SIGKILL once the grace
-    /// period is over (`enforceStopDeadlines`).
-    func retire(_ worker: WorkerHandle, signal: Bool = false) {
-        guard worker.state != .draining && worker.state != .exited else { return }
-        worker.state = .draining
-        if signal || worker.channel == nil {
-            self.launcher.signal(worker.pid, SIGTERM)
-        } else if let channel = worker.channel {
-            var buffer = channel.allocator.buffer(capacity: FrameHeader.size)
-            self.encoder.writeDrain(into: &buffer)
-            channel.writeAndFlush(buffer, promise: nil)
+        let (record, actions) = self.supervisor.launched(order, pid: launched.pid, now: self.loop.now)
+        let id = record.id
+        let worker = WorkerHandle(
+            id: id,
+            slot: record.slot,
+            generation: record.generation,
+            pid: launched.pid,
+            now: self.loop.now
+        )
+        worker.requestLimit = record.requestLimit
+        self.workers[id] = worker
+        self.launcher.connect(descriptor: launched.descriptor, on: self.loop) { channel in
+            try channel.pipeline.syncOperations.addHandler(ByteToMessageHandler(FrameDecoder<WorkerMessage>()))
+            try channel.pipeline.syncOperations.addHandler(WorkerChannelHandler(pool: self, workerID: id))
+        }.whenComplete { result in
+            switch result {
+            case .success(let channel):
+                if let worker = self.workers[id] {
+                    worker.channel = channel
+                } else {
+                    channel.close(promise: nil)
+                }
+            case .failure(let error):
+                self.logger.error("cannot attach worker socket", metadata: ["error": .string("\(error)")])
+                self.workerDisconnected(workerID: id, reason: "socket setup failed")
+            }
         }
-        worker.stopDeadline = self.loop.now + self.configuration.killGrace
-        self.scheduleNextSupervision()
+        self.perform(actions)
     }
 }

@@ -42,46 +42,17 @@ final class WorkerPool: @unchecked Sendable {
     let logger: Logger
     let encoder = FrameEncoder()
 
-    /// Every worker process that has not exited, by id.
+    /// The supervisor's decisions; the pool performs its actions.
+    var supervisor: WorkerPoolStateMachine
+    /// Every worker process that has not exited, with its socket and requests, by id.
     var workers: [UInt64: WorkerHandle] = [:]
-    /// Workers whose process has not been reaped yet, by pid (includes exited ones).
-    var unreaped: [pid_t: WorkerHandle] = [:]
-    /// Consecutive start failures per slot; drives the backoff.
-    var slotFailures: [Int]
-    /// Slots with a delayed start pending, and when it fires.
-    var slotRestartAt: [Int: NIODeadline] = [:]
     var queue: RequestQueue<ProxiedRequest>
-    var nextWorkerID: UInt64 = 1
     var nextFrameID: UInt32 = 1
-    /// The generation new workers belong to; a reload increments it.
-    var generation = 1
-    var stopping = false
     var drainedPromise: EventLoopPromise<Void>?
     /// Latest result of the gateway's own database probe.
     var databaseReachable = false
-    /// Why the last worker failed to start, for /readyz, /status and the log.
-    var lastStartError: String?
-    /// The replacement in progress for recycling (at most one at a time).
-    var recycle: Replacement?
-    /// Earliest time the next recycle may start, after a replacement failed to start.
-    var nextRecycleAllowed = NIODeadline.uptimeNanoseconds(0)
-    /// The rolling reload in progress, if any.
-    var reload: RollingReload?
-    /// Worker restarts by reason, for /status and metrics.
-    var restarts: [WorkerRestartReason: Int] = [:]
     /// When a worker last answered anything; the systemd watchdog needs recent life.
     var lastWorkerActivity: NIODeadline
-    /// Whether `.ready` was announced.
-    var announcedReady = false
-    /// The most recent worker exit, for /status.
-    var lastExit: (pid: pid_t, status: ChildProcessStatus)?
-    /// The most recent exit in each slot, for /status.
-    var lastExitBySlot: [Int: ChildProcessStatus] = [:]
-    /// A supervision pass is running / was asked for while one ran (see `supervise()`).
-    var supervising = false
-    var supervisionRequested = false
-    /// The one-shot timer of the next supervision pass, if one is due (see `scheduleSupervision`).
-    var supervisionTimer: (deadline: NIODeadline, task: Scheduled<Void>)?
     /// When the pool (and so the gateway) started, for uptime.
     let startedAt = Date()
     /// Told about every worker restart, by reason (metrics).
@@ -90,13 +61,26 @@ final class WorkerPool: @unchecked Sendable {
     var onEvent: (@Sendable (PoolEvent) -> Void)?
     /// Workers with request frames written but not yet flushed; see `send(_:to:on:)`.
     var unflushedWorkers: [WorkerHandle] = []
+    /// The supervision timer the state machine asked for.
+    var supervisionTimer: (deadline: NIODeadline, task: Scheduled<Void>)?
+    /// A supervision pass is running / was asked for while one ran (see `supervise()`).
+    var supervising = false
+    var supervisionRequested = false
 
     init(loop: any EventLoop, configuration: Configuration, launcher: any WorkerLaunching, logger: Logger) {
         self.loop = loop
         self.configuration = configuration
         self.launcher = launcher
         self.logger = logger
-        self.slotFailures = Array(repeating: 0, count: configuration.workers)
+        self.supervisor = WorkerPoolStateMachine(
+            configuration: WorkerPoolStateMachine.Configuration(
+                workers: configuration.workers,
+                maxRequests: configuration.maxRequests,
+                maxRequestsJitter: configuration.maxRequestsJitter,
+                killGrace: configuration.killGrace,
+                maxBackoff: configuration.maxBackoff
+            )
+        )
         self.queue = RequestQueue(limit: configuration.queueLimit)
         self.lastWorkerActivity = loop.now
     }
@@ -105,7 +89,7 @@ final class WorkerPool: @unchecked Sendable {
     /// SIGCHLD, see `ChildExitWatcher`) and when a worker's socket closes; nothing polls.
     func start() {
         self.loop.execute {
-            self.supervise()
+            self.perform(self.supervisor.start(now: self.loop.now))
         }
     }
 
@@ -123,6 +107,8 @@ final class WorkerPool: @unchecked Sendable {
             self.loop.execute { self.accept(request) }
         }
     }
+
+    var stopping: Bool { self.supervisor.isStopping }
 }
 
 /// Things the runtime wants to hear about (systemd notifications, logs).
@@ -131,18 +117,4 @@ enum PoolEvent: Sendable {
     case ready
     case reloadStarted(generation: Int)
     case reloadFinished(generation: Int, succeeded: Bool)
-}
-
-/// One worker being replaced by a new one in the same slot.
-struct Replacement {
-    var oldWorkerID: UInt64
-    var newWorkerID: UInt64
-}
-
-/// A rolling reload: the old generation's workers, replaced one by one.
-struct RollingReload {
-    var generation: Int
-    /// Workers of older generations still to replace.
-    var remaining: [UInt64]
-    var current: Replacement?
 }

@@ -34,10 +34,10 @@ final class WorkerPoolReplacementTests: XCTestCase {
 
         XCTAssertTrue(try self.drained(harness, old))
         XCTAssertEqual(harness.worker(old)?.state, .draining)
-        XCTAssertEqual(harness.pool.restarts, [.recycle: 1])
+        XCTAssertEqual(harness.pool.supervisor.restarts, [.recycle: 1])
         harness.launcher.exit(old, .exited(0))
         harness.childrenExited()
-        XCTAssertEqual(harness.pool.restarts, [.recycle: 1], "the drained exit is not a second restart")
+        XCTAssertEqual(harness.pool.supervisor.restarts, [.recycle: 1], "the drained exit is not a second restart")
         harness.submit()
         XCTAssertEqual(try harness.requestsSent(to: replacement).count, 1)
         XCTAssertEqual(harness.answers.map(\.status), [200, 200, 200])
@@ -75,7 +75,7 @@ final class WorkerPoolReplacementTests: XCTestCase {
         XCTAssertTrue(try self.drained(harness, old[1]))
 
         XCTAssertEqual(events.descriptions, ["ready", "reload 2 started", "reload 2 finished"])
-        XCTAssertEqual(harness.pool.restarts, [.reload: 2])
+        XCTAssertEqual(harness.pool.supervisor.restarts, [.reload: 2])
         XCTAssertEqual(Set(harness.pids(.idle).compactMap { harness.worker($0)?.generation }), [2])
     }
 
@@ -95,9 +95,9 @@ final class WorkerPoolReplacementTests: XCTestCase {
 
         XCTAssertEqual(events.descriptions, ["ready", "reload 2 started", "reload 2 failed"])
         XCTAssertEqual(harness.pids(.idle), old)
-        XCTAssertEqual(harness.pool.generation, 1)
+        XCTAssertEqual(harness.pool.supervisor.generation, 1)
         XCTAssertFalse(try self.drained(harness, old[0]))
-        XCTAssertEqual(harness.pool.restarts, [:])
+        XCTAssertEqual(harness.pool.supervisor.restarts, [:])
         harness.submit()
         XCTAssertEqual(harness.answers.count, 0)
         XCTAssertEqual(harness.pids(.busy).count, 1, "the old generation still takes requests")
@@ -116,6 +116,6 @@ final class WorkerPoolReplacementTests: XCTestCase {
 
         XCTAssertEqual(events.descriptions, ["ready", "reload 2 started", "reload 2 failed"])
         XCTAssertEqual(harness.pids(.idle).count, 1)
-        XCTAssertNil(harness.pool.reload)
+        XCTAssertNil(harness.pool.supervisor.reload)
     }
 }

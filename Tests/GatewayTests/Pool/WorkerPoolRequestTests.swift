@@ -21,11 +21,11 @@ final class WorkerPoolRequestTests: XCTestCase {
 
         XCTAssertEqual(harness.answers.map(\.status), [504])
         XCTAssertEqual(harness.launcher.pids(signalled: SIGTERM), [slow])
-        XCTAssertEqual(harness.pool.restarts, [.timeout: 1])
+        XCTAssertEqual(harness.pool.supervisor.restarts, [.timeout: 1])
         XCTAssertEqual(harness.launcher.launched.count, 2, "replacement started at once")
         harness.advance(by: .seconds(2))
         XCTAssertEqual(harness.launcher.pids(signalled: SIGKILL), [slow], "SIGKILL after the grace")
-        XCTAssertEqual(harness.pool.restarts, [.timeout: 1], "the kill is not a second restart")
+        XCTAssertEqual(harness.pool.supervisor.restarts, [.timeout: 1], "the kill is not a second restart")
     }
 
     func testGetWhoseWorkerDiedIsRetriedOnceOnAnotherWorker() throws {

@@ -38,7 +38,7 @@ final class WorkerPoolShutdownTests: XCTestCase {
         harness.childrenExited()
         XCTAssertTrue(done)
         XCTAssertEqual(harness.launcher.launched.count, 2, "no respawn while stopping")
-        XCTAssertEqual(harness.pool.restarts, [:])
+        XCTAssertEqual(harness.pool.supervisor.restarts, [:])
         XCTAssertEqual(harness.launcher.signals.count, 0, "nobody needed a signal")
     }
 
@@ -56,7 +56,7 @@ final class WorkerPoolShutdownTests: XCTestCase {
         XCTAssertEqual(harness.launcher.pids(signalled: SIGKILL), [stubborn])
         harness.childrenExited()
         XCTAssertNoThrow(try stopped.wait())
-        XCTAssertEqual(harness.pool.lastExitBySlot[0], .signaled(SIGKILL))
+        XCTAssertEqual(harness.pool.supervisor.lastExitBySlot[0], .signaled(SIGKILL))
     }
 
     func testGracefulTimeoutAnswersWhatIsLeftAndKillsEveryWorker() throws {

@@ -35,9 +35,9 @@ final class WorkerPoolSupervisionTests: XCTestCase {
         harness.launcher.exit(victim, .signaled(SIGKILL))
         harness.childrenExited()
 
-        XCTAssertEqual(harness.pool.restarts, [.crash: 1])
+        XCTAssertEqual(harness.pool.supervisor.restarts, [.crash: 1])
         XCTAssertEqual(harness.launcher.launched.last?.slot, 1)
-        XCTAssertEqual(harness.pool.lastExitBySlot[1], .signaled(SIGKILL))
+        XCTAssertEqual(harness.pool.supervisor.lastExitBySlot[1], .signaled(SIGKILL))
         XCTAssertEqual(harness.pool.currentSnapshot().restarts, ["crash": 1])
         try harness.helloAll()
         XCTAssertEqual(harness.pids(.idle).count, 2)
@@ -49,7 +49,7 @@ final class WorkerPoolSupervisionTests: XCTestCase {
         try harness.helloAll()
         harness.launcher.exit(harness.pids(.idle)[0], .exited(0))
         harness.childrenExited()
-        XCTAssertEqual(harness.pool.restarts, [.exit: 1])
+        XCTAssertEqual(harness.pool.supervisor.restarts, [.exit: 1])
     }
 
     /// The socket closes first and the exit status comes later (SIGCHLD): the slot is refilled
@@ -63,14 +63,14 @@ final class WorkerPoolSupervisionTests: XCTestCase {
 
         harness.launcher.closeSocket(of: victim)
         XCTAssertEqual(harness.launcher.launched.count, 2, "refilled on the socket close")
-        XCTAssertEqual(harness.pool.restarts, [:], "not counted before the status is known")
+        XCTAssertEqual(harness.pool.supervisor.restarts, [:], "not counted before the status is known")
         XCTAssertNotNil(harness.pool.supervisionTimer)
 
         harness.launcher.exit(victim, .exited(3))
         harness.childrenExited()
         harness.childrenExited()
 
-        XCTAssertEqual(harness.pool.restarts, [.crash: 1])
+        XCTAssertEqual(harness.pool.supervisor.restarts, [.crash: 1])
         XCTAssertEqual(harness.launcher.reapedStatuses.map(\.pid), [victim])
         XCTAssertNil(harness.pool.supervisionTimer)
     }
@@ -89,9 +89,9 @@ final class WorkerPoolSupervisionTests: XCTestCase {
         }
         harness.childrenExited()
 
-        XCTAssertEqual(harness.pool.restarts, [.crash: 2])
+        XCTAssertEqual(harness.pool.supervisor.restarts, [.crash: 2])
         XCTAssertEqual(
-            harness.pool.lastExitBySlot.values.map(\.description),
+            harness.pool.supervisor.lastExitBySlot.values.map(\.description),
             ["\(ChildProcessStatus.signaled(SIGKILL))", "\(ChildProcessStatus.signaled(SIGKILL))"],
             "no exit recorded as unknown"
         )
@@ -108,13 +108,13 @@ final class WorkerPoolSupervisionTests: XCTestCase {
         try harness.helloAll()
 
         for base in [100, 200, 400, 800, 1000, 1000] as [Int64] {
-            let restartAt = try XCTUnwrap(harness.pool.slotRestartAt[1])
+            let restartAt = try XCTUnwrap(harness.pool.supervisor.slots[1].restartAt)
             let delay = (restartAt - harness.loop.now).nanoseconds / 1_000_000
             XCTAssertTrue((base * 3 / 4...base * 5 / 4).contains(delay), "delay \(delay) ms, expected about \(base)")
             XCTAssertEqual(harness.pool.supervisionTimer?.deadline, restartAt)
             harness.advance(by: .milliseconds(delay))
         }
-        XCTAssertEqual(harness.pool.slotFailures[1], 7)
+        XCTAssertEqual(harness.pool.supervisor.slots[1].failures, 7)
 
         let request = harness.submit()
         try harness.answerAll(harness.pids(.busy)[0])
@@ -124,7 +124,7 @@ final class WorkerPoolSupervisionTests: XCTestCase {
         harness.launcher.launchFails = { _, _ in false }
         harness.advance(by: .seconds(2))
         try harness.helloAll()
-        XCTAssertEqual(harness.pool.slotFailures[1], 0, "hello resets the backoff")
+        XCTAssertEqual(harness.pool.supervisor.slots[1].failures, 0, "hello resets the backoff")
         XCTAssertTrue(harness.pool.isFullyReady)
     }
 
@@ -133,9 +133,9 @@ final class WorkerPoolSupervisionTests: XCTestCase {
         harness.start()
         harness.launcher.exit(harness.pids(.starting)[0], .exited(1))
         harness.childrenExited()
-        XCTAssertEqual(harness.pool.slotFailures[0], 1)
-        XCTAssertEqual(harness.pool.restarts, [:], "a start failure is not a restart")
-        XCTAssertNotNil(harness.pool.slotRestartAt[0])
+        XCTAssertEqual(harness.pool.supervisor.slots[0].failures, 1)
+        XCTAssertEqual(harness.pool.supervisor.restarts, [:], "a start failure is not a restart")
+        XCTAssertNotNil(harness.pool.supervisor.slots[0].restartAt)
         XCTAssertEqual(harness.launcher.launched.count, 1, "waits for the backoff")
         harness.advance(by: .milliseconds(125))
         XCTAssertEqual(harness.launcher.launched.count, 2)
