@@ -273,17 +273,20 @@ struct HTTPConnectionStateMachine {
 
     /// What a connection deadline means now: answer 408 (true) or close quietly (false).
     mutating func deadlinePassed(_ expiry: ConnectionDeadlines.Expiry, headStarted: Bool) -> Bool {
-        switch (expiry, self.state) {
-        case (.requestTimeout, .receiving), (.requestTimeout, .discarding):
-            self.state = .closing
-            return true
-        case (.requestTimeout, .idle):
-            // No head was decoded: answer if some of it came, else just close.
-            self.state = .closing
-            return headStarted
-        case (.closeQuietly, _), (.requestTimeout, .closing), (.requestTimeout, .waitingForResponse):
-            self.state = .closing
+        let previous = self.state
+        self.state = .closing
+        switch expiry {
+        case .closeQuietly:
             return false
+        case .requestTimeout:
+            switch previous {
+            case .receiving, .discarding:
+                return true
+            case .idle:
+                return headStarted  // no head decoded: answer if some of it came, else just close
+            case .waitingForResponse, .closing:
+                return false
+            }
         }
     }
 }

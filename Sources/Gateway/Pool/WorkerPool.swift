@@ -3,16 +3,18 @@ import Logging
 import NIOCore
 import Protocol
 
-/// The dispatcher and supervisor of the worker processes.
+/// The dispatcher of requests to the worker processes, and the I/O side of their supervisor.
 ///
 /// All of its state lives on one event loop (`loop`); every entry point hops there first,
-/// so there are no locks. Like gunicorn's arbiter it keeps a fixed number of slots filled
-/// (`supervise()`: reap every exited child, enforce stop deadlines, refill empty slots, in
-/// one pass that SIGCHLD, socket closes and timers all lead to): a worker that dies is replaced at once, or with capped exponential backoff when its slot
-/// keeps failing before hello. Requests wait in a bounded FIFO when every worker is busy and
-/// go to the idle worker that has waited longest. Recycling and rolling reloads replace one
-/// worker at a time, and a replacement must say hello before the worker it replaces drains,
-/// so capacity never drops.
+/// so there are no locks. Supervision decisions (which slot gets a worker and when, backoff,
+/// recycling, rolling reloads, stop deadlines, counting exits) are `WorkerPoolStateMachine`'s;
+/// the pool feeds it events and performs its actions: it launches, signals and reaps processes,
+/// owns their sockets, and sets the one supervision timer. Like gunicorn's arbiter, SIGCHLD,
+/// socket closes and that timer all lead to one pass, `supervise()`: reap every exited child,
+/// enforce stop deadlines, refill empty slots. Requests wait in a bounded FIFO when every
+/// worker is busy and go to the idle worker that has waited longest. Recycling and rolling
+/// reloads replace one worker at a time, and a replacement must say hello before the worker
+/// it replaces drains, so capacity never drops.
 ///
 /// The methods are split by concern across `WorkerPool+*.swift`.
 final class WorkerPool: @unchecked Sendable {
