@@ -48,6 +48,9 @@ extension WorkerPoolStateMachine {
     /// waits its turn.
     mutating func startRecycle(_ id: WorkerID, now: NIODeadline, into actions: inout [Action]) {
         guard let worker = self.workers[id], !self.isStopping else { return }
+        // Already replaced or being replaced: a worker whose replacement is ready may still
+        // finish requests pipelined behind its last one, and must not get a second one.
+        guard !worker.retireWhenIdle, !self.workers.values.contains(where: { $0.replacing == id }) else { return }
         guard self.recycle == nil, self.reload == nil, now >= self.nextRecycleAllowed else {
             if !self.recycleDue.contains(id) {
                 self.recycleDue.append(id)

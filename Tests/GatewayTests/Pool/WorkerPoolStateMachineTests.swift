@@ -147,6 +147,20 @@ final class WorkerPoolStateMachineTests: XCTestCase {
         XCTAssertEqual(self.launches(ready), [Machine.LaunchOrder(slot: 1, generation: 1, replacing: ids[1])])
     }
 
+    /// A worker whose replacement is ready may still finish pipelined requests past its
+    /// limit: it gets no second replacement.
+    func testWorkerAlreadyReplacedIsNotRecycledAgain() {
+        var machine = self.machine(workers: 1, maxRequests: 10)
+        let old = self.ready(&machine)[0]
+        let order = self.launches(machine.requestLimitReached(old, now: self.t0))
+        XCTAssertEqual(order.count, 1)
+        XCTAssertEqual(self.launches(machine.requestLimitReached(old, now: self.t0)), [], "replacement starting")
+        let (new, _) = machine.launched(order[0], pid: 200, now: self.t0)
+        _ = machine.helloReceived(new.id, protocolVersion: 1, expected: 1, now: self.t0)
+        XCTAssertEqual(self.launches(machine.requestLimitReached(old, now: self.t0)), [], "replacement ready")
+        XCTAssertEqual(machine.restarts, [.recycle: 1])
+    }
+
     func testBackoffDoublesPerFailureWithinJitterAndStopsAtTheCap() {
         for (failures, base) in [(1, 0.1), (2, 0.2), (3, 0.4), (6, 3.2), (12, 30.0), (40, 30.0)] {
             let delay = Double(Machine.backoff(afterFailures: failures, cap: .seconds(30)).nanoseconds) / 1e9
