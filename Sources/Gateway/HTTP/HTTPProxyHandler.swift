@@ -201,8 +201,8 @@ final class HTTPProxyHandler: ChannelDuplexHandler, RemovableChannelHandler {
             settings: self.settings,
             allocator: context.channel.allocator
         )
-        self.send(answer, context: context)
-        self.deadlines.responseSent()
+        // Counted before the bytes leave: a client that reads its answer and then scrapes
+        // /metrics must find it counted.
         self.observer.requestFinished(
             CompletedRequest(
                 requestID: requestID,
@@ -216,6 +216,8 @@ final class HTTPProxyHandler: ChannelDuplexHandler, RemovableChannelHandler {
             ),
             on: context.eventLoop
         )
+        self.send(answer, context: context)
+        self.deadlines.responseSent()
         if answer.keepsConnection {
             self.takeUpQueue(context: context)
         }
