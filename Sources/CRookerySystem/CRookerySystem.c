@@ -1,6 +1,10 @@
+#define _GNU_SOURCE  /* pipe2 */
 #include "CRookerySystem.h"
 
+#include <errno.h>
+#include <fcntl.h>
 #include <limits.h>
+#include <signal.h>
 #include <malloc.h>
 #include <sys/prctl.h>
 #include <sys/random.h>
@@ -38,4 +42,38 @@ int rookery_run_fuzzer(int *argc, char ***argv, rookery_fuzz_callback callback) 
         return -1;
     }
     return LLVMFuzzerRunDriver(argc, argv, callback);
+}
+
+static volatile sig_atomic_t rookery_child_exit_fd = -1;
+
+static void rookery_child_exited(int signal) {
+    (void)signal;
+    int saved = errno;
+    /* A full pipe already holds a wake-up: the reader reaps every exited child at once. */
+    if (rookery_child_exit_fd >= 0) {
+        char byte = 0;
+        (void)write(rookery_child_exit_fd, &byte, 1);
+    }
+    errno = saved;
+}
+
+int rookery_child_exit_pipe(void) {
+    int descriptors[2];
+    if (pipe2(descriptors, O_CLOEXEC | O_NONBLOCK) != 0) {
+        return -1;
+    }
+    rookery_child_exit_fd = descriptors[1];
+    struct sigaction action = {0};
+    action.sa_handler = rookery_child_exited;
+    sigemptyset(&action.sa_mask);
+    action.sa_flags = SA_RESTART | SA_NOCLDSTOP;
+    if (sigaction(SIGCHLD, &action, NULL) != 0) {
+        int saved = errno;
+        rookery_child_exit_fd = -1;
+        close(descriptors[0]);
+        close(descriptors[1]);
+        errno = saved;
+        return -1;
+    }
+    return descriptors[0];
 }

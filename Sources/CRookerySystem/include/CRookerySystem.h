@@ -33,4 +33,11 @@ int rookery_fuzzer_linked(void);
 /// Runs libFuzzer's driver with `callback` (LLVMFuzzerRunDriver); -1 when not linked.
 int rookery_run_fuzzer(int *argc, char ***argv, rookery_fuzz_callback callback);
 
+/// Makes a non-blocking, close-on-exec pipe and installs a SIGCHLD handler that only writes
+/// one byte to it, so the supervisor hears of exited children on its event loop and reaps
+/// them there, like gunicorn's arbiter. SA_RESTART keeps other threads' system calls from
+/// failing with EINTR; SA_NOCLDSTOP ignores stopped and continued children. The write end
+/// stays open for the life of the process. Returns the read end, or -1 with errno set.
+int rookery_child_exit_pipe(void);
+
 #endif

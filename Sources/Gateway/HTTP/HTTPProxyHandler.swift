@@ -8,45 +8,21 @@ import RookeryCommon
 /// request completely (head and body, within limits and deadlines), hands it to the pool, and
 /// writes the answer back as bytes.
 ///
-/// Pipelined requests are answered in order, one at a time: parts that arrive while a request
-/// is with a worker wait in `queued` and are taken up once its answer is written. Reading from
-/// the socket pauses only while parts are queued, so a client that waits for each answer (as
-/// nearly all do) never has its reads switched off and on. More than `--max-pipelined`
-/// requests ahead of their answers close the connection. A worker only ever sees complete
-/// requests, so a slow client never occupies one.
+/// Its decisions (the request in hand, pipelined parts waiting behind it, when reading
+/// pauses, when to close) are `HTTPConnectionStateMachine`'s; this handler performs them.
+/// A worker only ever sees complete requests, so a slow client never occupies one.
 final class HTTPProxyHandler: ChannelDuplexHandler, RemovableChannelHandler {
     typealias InboundIn = HTTPServerRequestPart
     typealias OutboundIn = ByteBuffer
     typealias OutboundOut = ByteBuffer
 
-    private enum State {
-        case idle
-        case receiving(HTTPRequestHead, ByteBuffer, NIODeadline)
-        /// Refused before the body (rate limit): the body is skipped, then the error is sent
-        /// and the connection stays usable.
-        case discarding(HTTPRequestHead, GatewayError, NIODeadline)
-        /// The last answer was sent or is being sent and the connection closes; nothing more
-        /// is read.
-        case closing
-        case waitingForResponse(HTTPRequestHead, NIODeadline)
-    }
-
     private let submit: (ProxiedRequest) -> Void
     private let settings: ProxySettings
     private let observer: RequestObserver
     private let deadlines: ConnectionDeadlines
-    private var state = State.idle
-    /// What arrived while a request is with a worker; with the one in hand, the client's
-    /// requests ahead of their answers.
-    private var queued = PipelinedParts()
-    /// A `read` held back while parts are queued.
-    private var readPending = false
-    /// Set by `ChannelShouldQuiesceEvent`: the request in hand is answered with
-    /// `Connection: close`, nothing after it.
-    private var quiescing = false
-    /// The decoder failed; everything after is ignored.
-    private var inputFailed = false
-    private var draining = false
+    private var connection: HTTPConnectionStateMachine
+    /// Queued parts are being taken up; an answer written meanwhile does not start another loop.
+    private var takingUpQueue = false
     private var peerAddress = ""
     private var clientAddress = ""
 
@@ -60,6 +36,10 @@ final class HTTPProxyHandler: ChannelDuplexHandler, RemovableChannelHandler {
         self.settings = settings
         self.observer = observer
         self.deadlines = deadlines
+        self.connection = HTTPConnectionStateMachine(
+            maxBodySize: settings.maxBodySize,
+            maxPipelined: settings.limits.maxPipelined
+        )
     }
 
     convenience init(
@@ -90,34 +70,20 @@ final class HTTPProxyHandler: ChannelDuplexHandler, RemovableChannelHandler {
     }
 
     func channelRead(context: ChannelHandlerContext, data: NIOAny) {
-        let part = self.unwrapInboundIn(data)
-        if self.inputFailed {
-            return
-        }
-        if case .closing = self.state {
-            return
-        }
-        if self.quiescing, case .head = part {
-            return  // no new request once quiescing; the one in hand is still answered
-        }
-        if self.queued.isEmpty, !self.isWaitingForResponse {
+        switch self.connection.partReceived(self.unwrapInboundIn(data)) {
+        case .ignore, .queued:
+            break
+        case .handle(let part):
             self.handle(part, context: context)
-            return
-        }
-        self.queued.append(.part(part))
-        if 1 + self.queued.requests > self.settings.limits.maxPipelined {
-            self.queued.removeAll()
-            self.state = .closing
+        case .close:
             context.close(promise: nil)
         }
     }
 
-    /// Reads pause only while parts wait in `queued`; they resume once it is empty.
+    /// Reads pause only while parts wait behind the request in hand; they resume once none do.
     func read(context: ChannelHandlerContext) {
-        if self.queued.isEmpty {
+        if self.connection.readRequested() {
             context.read()
-        } else {
-            self.readPending = true
         }
     }
 
@@ -126,109 +92,71 @@ final class HTTPProxyHandler: ChannelDuplexHandler, RemovableChannelHandler {
             context.fireUserInboundEventTriggered(event)
             return
         }
-        self.quiescing = true
-        switch self.state {
-        case .idle where self.queued.isEmpty:
-            self.state = .closing
+        if self.connection.quiesce() {
             context.close(promise: nil)
-        case .idle, .receiving, .discarding, .waitingForResponse, .closing:
-            break  // closes after the answer in hand (`keepAlive` is false from now on)
         }
-    }
-
-    private var isWaitingForResponse: Bool {
-        if case .waitingForResponse = self.state { return true }
-        return false
     }
 
     /// One part of the request in hand (or of the next one, when idle).
     private func handle(_ part: HTTPServerRequestPart, context: ChannelHandlerContext) {
+        let action: HTTPConnectionStateMachine.RequestAction
         switch part {
         case .head(let head):
             self.deadlines.headReceived()
-            self.receiveHead(head, context: context)
+            self.clientAddress = ClientAddress.resolve(
+                peer: self.peerAddress,
+                forwardedFor: head.headers["x-forwarded-for"],
+                trustedProxies: self.settings.limits.trustedProxies
+            )
+            let admission = RequestAdmission.check(head, client: self.clientAddress, settings: self.settings)
+            action = self.connection.headArrived(head, admission: admission, now: .now())
         case .body(var chunk):
-            guard case .receiving(let head, var body, let startedAt) = self.state else { return }
-            self.state = .idle  // keep `body` uniquely referenced while appending
-            if body.readableBytes + chunk.readableBytes > self.settings.maxBodySize {
-                self.reject(.bodyTooLarge, head: head, startedAt: startedAt, context: context)
-                return
-            }
-            body.writeBuffer(&chunk)
-            self.state = .receiving(head, body, startedAt)
+            action = self.connection.bodyArrived(&chunk)
         case .end:
-            switch self.state {
-            case .receiving(let head, let body, let startedAt):
-                self.deadlines.requestComplete()
-                self.state = .waitingForResponse(head, startedAt)
-                self.forward(head, body: body, context: context)
-            case .discarding(let head, let error, let startedAt):
-                self.deadlines.requestComplete()
-                self.state = .waitingForResponse(head, startedAt)
-                let trace = ResponseTrace(route: "rejected", workerPID: nil, queueWait: .zero, workerTime: .zero)
-                self.writeResponse(
-                    .gatewayError(error),
-                    trace: trace,
-                    requestID: RequestIDs.generate(),
-                    context: context
-                )
-            case .idle, .closing, .waitingForResponse:
-                break
-            }
+            action = self.connection.endArrived()
         }
-    }
-
-    /// Takes up what was queued behind the answer just written, until the next request is
-    /// with a worker (or the queue is empty, when reading resumes).
-    private func drainQueue(context: ChannelHandlerContext) {
-        guard !self.draining else { return }  // an answer written while draining: the loop goes on
-        self.draining = true
-        defer { self.draining = false }
-        while !self.isWaitingForResponse, let next = self.queued.popFirst() {
-            if case .closing = self.state {
-                self.queued.removeAll()
-                break
-            }
-            switch next {
-            case .part(let part):
-                self.handle(part, context: context)
-            case .malformed(let error):
-                self.answerMalformed(error, context: context)
-            }
-        }
-        if self.queued.isEmpty, self.readPending {
-            self.readPending = false
-            context.read()
-        }
-    }
-
-    private func receiveHead(_ head: HTTPRequestHead, context: ChannelHandlerContext) {
-        self.clientAddress = ClientAddress.resolve(
-            peer: self.peerAddress,
-            forwardedFor: head.headers["x-forwarded-for"],
-            trustedProxies: self.settings.limits.trustedProxies
-        )
-        switch RequestAdmission.check(head, client: self.clientAddress, settings: self.settings) {
-        case .refuse(let error):
-            self.reject(error, head: head, startedAt: .now(), context: context)
-            return
-        case .rateLimited(let wait):
-            self.state = .discarding(head, .rateLimited(retryAfter: wait), .now())
-            return
-        case .accept:
+        switch action {
+        case .none:
             break
-        }
-        if head.headers.first(name: "expect")?.lowercased() == "100-continue" {
-            // The client waits for this before sending the body; the body limit was checked above.
+        case .sendContinue(let version):
             let writer = ResponseHeadWriter(
                 allocator: context.channel.allocator,
-                version: head.version,
+                version: version,
                 status: .continue,
                 capacity: 32
             )
             context.writeAndFlush(self.wrapOutboundOut(writer.finish()), promise: nil)
+        case .reject(let error, let head, let startedAt):
+            self.reject(error, head: head, startedAt: startedAt, context: context)
+        case .forward(let head, let body):
+            self.deadlines.requestComplete()
+            self.forward(head, body: body, context: context)
+        case .answerRefusal(let error):
+            self.deadlines.requestComplete()
+            let trace = ResponseTrace(route: "rejected", workerPID: nil, queueWait: .zero, workerTime: .zero)
+            self.writeResponse(.gatewayError(error), trace: trace, requestID: RequestIDs.generate(), context: context)
         }
-        self.state = .receiving(head, context.channel.allocator.buffer(capacity: 0), .now())
+    }
+
+    /// Takes up what was queued behind the answer just written, until the next request is
+    /// with a worker (or nothing is queued, when reading resumes).
+    private func takeUpQueue(context: ChannelHandlerContext) {
+        guard !self.takingUpQueue else { return }  // an answer written inside the loop: it goes on
+        self.takingUpQueue = true
+        defer { self.takingUpQueue = false }
+        while true {
+            switch self.connection.nextQueued() {
+            case .handle(let part):
+                self.handle(part, context: context)
+            case .answerMalformed(let error):
+                self.answerMalformed(error, context: context)
+            case .done(let resumeReading):
+                if resumeReading {
+                    context.read()
+                }
+                return
+            }
+        }
     }
 
     private func forward(_ head: HTTPRequestHead, body: ByteBuffer, context: ChannelHandlerContext) {
@@ -264,22 +192,18 @@ final class HTTPProxyHandler: ChannelDuplexHandler, RemovableChannelHandler {
         requestID: String,
         context: ChannelHandlerContext
     ) {
-        guard case .waitingForResponse(let requestHead, let startedAt) = self.state, context.channel.isActive else {
+        guard let (requestHead, startedAt, keepAlive) = self.connection.answerContext(), context.channel.isActive
+        else {
             return
         }
-        // After CONNECT or an Upgrade request NIO's parser stops reading the connection (no
-        // upgrade is configured), so it must close after this answer.
-        let keepAlive =
-            requestHead.isKeepAlive && requestHead.method != .CONNECT
-            && !requestHead.headers.contains(name: "upgrade") && !self.quiescing
         let answer = ClientResponse(
             response,
             to: ClientResponse.Request(head: requestHead, keepAlive: keepAlive, requestID: requestID),
             settings: self.settings,
             allocator: context.channel.allocator
         )
-        self.send(answer, context: context)
-        self.deadlines.responseSent()
+        // Counted before the bytes leave: a client that reads its answer and then scrapes
+        // /metrics must find it counted.
         self.observer.requestFinished(
             CompletedRequest(
                 requestID: requestID,
@@ -293,9 +217,10 @@ final class HTTPProxyHandler: ChannelDuplexHandler, RemovableChannelHandler {
             ),
             on: context.eventLoop
         )
-        if keepAlive {
-            self.state = .idle
-            self.drainQueue(context: context)
+        self.send(answer, context: context)
+        self.deadlines.responseSent()
+        if answer.keepsConnection {
+            self.takeUpQueue(context: context)
         }
     }
 
@@ -309,9 +234,8 @@ final class HTTPProxyHandler: ChannelDuplexHandler, RemovableChannelHandler {
         } else {
             done = context.writeAndFlush(self.wrapOutboundOut(answer.bytes))
         }
+        self.connection.answerWritten(keepsConnection: answer.keepsConnection)
         if !answer.keepsConnection {
-            self.state = .closing
-            self.queued.removeAll()
             done.whenComplete { _ in context.close(promise: nil) }
         }
     }
@@ -371,44 +295,24 @@ final class HTTPProxyHandler: ChannelDuplexHandler, RemovableChannelHandler {
     }
 
     private func deadlinePassed(_ expiry: ConnectionDeadlines.Expiry, context: ChannelHandlerContext) {
-        switch (expiry, self.state) {
-        case (.requestTimeout, .receiving(let head, _, let startedAt)),
-            (.requestTimeout, .discarding(let head, _, let startedAt)):
-            self.reject(.requestTimeout, head: head, startedAt: startedAt, context: context)
-        case (.requestTimeout, .idle):
-            // No head was decoded: answer if some of it came, else just close.
-            if self.deadlines.headStarted {
-                self.reject(.requestTimeout, head: nil, startedAt: nil, context: context)
-            } else {
-                self.state = .closing
-                context.close(promise: nil)
-            }
-        case (.closeQuietly, _), (.requestTimeout, .closing), (.requestTimeout, .waitingForResponse):
-            self.state = .closing
+        let inProgress = self.connection.requestInProgress
+        if self.connection.deadlinePassed(expiry, headStarted: self.deadlines.headStarted) {
+            self.reject(.requestTimeout, head: inProgress?.head, startedAt: inProgress?.startedAt, context: context)
+        } else {
             context.close(promise: nil)
         }
     }
 
     func errorCaught(context: ChannelHandlerContext, error: any Error) {
-        if self.inputFailed {
-            return  // the decoder reports every later read as an error too
-        }
-        guard let parserError = error as? HTTPParserError else {
-            self.observer.logger.debug("connection error", metadata: ["error": .string("\(error)")])
-            self.state = .closing
-            context.close(promise: nil)
-            return
-        }
-        self.inputFailed = true
-        switch self.state {
-        case .waitingForResponse:
-            self.queued.append(.malformed(parserError))  // answered after the answers ahead of it
-        case .idle where !self.queued.isEmpty:
-            self.queued.append(.malformed(parserError))
-        case .idle, .receiving, .discarding:
-            self.answerMalformed(parserError, context: context)
-        case .closing:
+        let parserError = error as? HTTPParserError
+        switch self.connection.errorCaught(parserError: parserError) {
+        case .ignore, .queued:
             break
+        case .answerMalformed(let parserError):
+            self.answerMalformed(parserError, context: context)
+        case .close:
+            self.observer.logger.debug("connection error", metadata: ["error": .string("\(error)")])
+            context.close(promise: nil)
         }
     }
 }

@@ -39,13 +39,10 @@ final class GatewayMetrics: Sendable {
         self.databaseErrors = Counter(label: "rookery_database_errors_total", factory: factory)
         // Exported at 0 from the start, so an alert or a dashboard on a healthy server finds the
         // series (Prometheus: "avoid missing metrics").
-        for reason in Self.restartReasons {
-            _ = Counter(label: "worker_restarts_total", dimensions: [("reason", reason)], factory: factory)
+        for reason in WorkerRestartReason.allCases {
+            _ = Counter(label: "worker_restarts_total", dimensions: [("reason", reason.label)], factory: factory)
         }
     }
-
-    /// Every `reason` the pool reports a worker restart with (`WorkerPool.countRestart`).
-    static let restartReasons = ["crash", "exit", "timeout", "recycle", "reload"]
 
     private let factory: PrometheusMetricsFactory
     private let queueWait: CoreMetrics.Timer

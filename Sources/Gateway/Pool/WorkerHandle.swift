@@ -3,7 +3,9 @@ import Glibc
 import NIOCore
 import Protocol
 
-/// The gateway's record of one worker process, like nginx's `ngx_process_t`.
+/// The dispatcher's side of one worker process: its socket and the requests it holds.
+/// Its lifecycle is decided by `WorkerPoolStateMachine`; `state` mirrors it for dispatch
+/// and /status, with idle and busy added.
 ///
 /// Owned by `WorkerPool` and touched only on the pool's event loop.
 final class WorkerHandle {
@@ -48,18 +50,12 @@ final class WorkerHandle {
     /// Request frames were written to its socket this loop tick and wait for the pool's flush.
     var flushPending = false
     var idleSince: NIODeadline
-    /// When draining: a stop is already under way (SIGTERM sent, SIGKILL scheduled).
-    var killScheduled: Scheduled<Void>?
-    /// The worker this one replaces (recycle or reload); it drains once this one is ready.
-    var replacing: UInt64?
-    /// Retire as soon as the current request is answered (its replacement is ready).
+    /// Its replacement is ready: no more requests pipelined behind the current one (a mirror
+    /// of the supervisor's flag, which retires it once idle).
     var retireWhenIdle = false
-    /// Requests after which this worker is recycled (`--max-requests` plus its jitter); nil: never.
+    /// Requests after which this worker is recycled (`--max-requests` plus its jitter, drawn
+    /// by the supervisor); nil: never.
     var requestLimit: Int?
-    /// Its socket closed while it was serving (not retired): counted once its status is reaped.
-    var exitedUnexpectedly = false
-    /// How the process ended, once reaped.
-    var lastExitStatus: String?
 
     /// Whether another request may be written behind what this worker holds: only behind
     /// reads (GET, HEAD). A write can take long (scrypt on registration, a transaction that

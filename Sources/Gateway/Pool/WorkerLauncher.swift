@@ -19,8 +19,8 @@ protocol WorkerLaunching: Sendable {
         initializer: @escaping @Sendable (any Channel) throws -> Void
     ) -> EventLoopFuture<any Channel>
     func signal(_ pid: pid_t, _ signal: CInt)
-    /// The exit status as text once the process has exited; nil while it runs.
-    func reap(_ pid: pid_t) -> String?
+    /// The exit status once the process has exited (`waitpid` with `WNOHANG`); nil while it runs.
+    func reap(_ pid: pid_t) -> ChildProcessStatus?
 }
 
 /// Starts `worker` processes with posix_spawn, each on its own AF_UNIX socketpair: the
@@ -92,7 +92,7 @@ struct WorkerLauncher: WorkerLaunching {
         try? self.processes.sendSignal(signal, to: pid)
     }
 
-    func reap(_ pid: pid_t) -> String? {
-        self.processes.reap(pid: pid).map { "\($0)" }
+    func reap(_ pid: pid_t) -> ChildProcessStatus? {
+        self.processes.reap(pid: pid)
     }
 }

@@ -39,7 +39,7 @@ extension WorkerPool {
     /// `pipelineHeadLimit` (probably slow), get nothing more.
     func pickPipelineWorker() -> WorkerHandle? {
         guard self.configuration.pipelineDepth > 1 else { return nil }
-        let now = NIODeadline.now()
+        let now = self.loop.now
         var best: WorkerHandle?
         for worker in self.workers.values
         where worker.state == .busy && !worker.retireWhenIdle && worker.acceptsPipelinedRequests {
@@ -77,7 +77,7 @@ extension WorkerPool {
 
     func assign(_ request: ProxiedRequest, to worker: WorkerHandle) {
         var request = request
-        request.dispatchedAt = .now()
+        request.dispatchedAt = self.loop.now
         guard let channel = worker.channel else {
             self.queue.requeueAtFront(request)
             return
@@ -93,7 +93,7 @@ extension WorkerPool {
         var inFlight = WorkerHandle.InFlight(
             request: request,
             frameID: frameID,
-            startedAt: .now(),
+            startedAt: self.loop.now,
             responseHead: nil,
             responseBody: channel.allocator.buffer(capacity: 0),
             timeout: nil
@@ -134,7 +134,7 @@ extension WorkerPool {
     private func start(_ inFlight: inout WorkerHandle.InFlight, on worker: WorkerHandle) {
         let workerID = worker.id
         let frameID = inFlight.frameID
-        inFlight.startedAt = .now()
+        inFlight.startedAt = self.loop.now
         inFlight.request.dispatchedAt = inFlight.startedAt
         inFlight.timeout = self.loop.scheduleTask(in: self.configuration.requestTimeout) {
             self.requestTimedOut(workerID: workerID, frameID: frameID)
@@ -161,7 +161,7 @@ extension WorkerPool {
     /// A frame from a worker.
     func workerSent(_ frame: Frame<WorkerMessage>, workerID: UInt64) {
         guard let worker = self.workers[workerID] else { return }
-        self.lastWorkerActivity = .now()
+        self.lastWorkerActivity = self.loop.now
         switch frame.message {
         case .hello(let hello):
             self.workerSaidHello(worker, hello)
@@ -225,7 +225,7 @@ extension WorkerPool {
             } else {
                 if let limit = worker.requestLimit, worker.requestsServed >= limit {
                     // Busy without a break under pipelining: recycling cannot wait for idle.
-                    self.startRecycle(worker)
+                    self.perform(self.supervisor.requestLimitReached(worker.id, now: self.loop.now))
                 }
                 // Room behind the new current request: a waiting request may follow it.
                 self.dispatch()
@@ -297,9 +297,7 @@ extension WorkerPool {
             metadata: ["worker_pid": .stringConvertible(worker.pid), "request_id": .string(inFlight.request.requestID)]
         )
         inFlight.request.respond(.gatewayError(.timeout), workerPID: worker.pid)
-        self.countRestart("timeout")
-        self.retire(worker, signal: true)
-        self.maintainWorkerCount()
+        self.perform(self.supervisor.requestTimedOut(workerID, now: self.loop.now))
         self.dispatch()
     }
 }

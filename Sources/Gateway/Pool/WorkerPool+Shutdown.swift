@@ -8,8 +8,8 @@ extension WorkerPool {
     func shutdown(gracefulTimeout: TimeAmount) -> EventLoopFuture<Void> {
         self.loop.flatSubmit {
             let promise = self.loop.makePromise(of: Void.self)
-            self.stopping = true
             self.drainedPromise = promise
+            self.perform(self.supervisor.shutdownRequested(now: self.loop.now))
             self.dispatch()
             self.loop.scheduleTask(in: gracefulTimeout) {
                 guard self.drainedPromise != nil else { return }
@@ -27,35 +27,25 @@ extension WorkerPool {
                         waiting.request.respond(.gatewayError(.shuttingDown))
                     }
                     worker.pipelined = []
-                    self.launcher.signal(worker.pid, SIGKILL)
                 }
+                self.perform(self.supervisor.killAll(now: self.loop.now))
             }
-            self.checkDrained()
             return promise.futureResult
         }
     }
 
-    /// While stopping: once nothing waits, idle workers are retired; once every process is
-    /// reaped, the shutdown completes.
+    /// While stopping: once nothing waits, idle workers are retired; the shutdown completes
+    /// when the state machine has reaped every worker (`.shutdownComplete`).
     func checkDrained() {
-        guard self.stopping, let promise = self.drainedPromise else { return }
-        if self.queue.isEmpty {
-            for worker in self.workers.values where worker.state == .idle || worker.state == .starting {
-                self.retire(worker)
-            }
-        }
-        guard self.unreaped.isEmpty else { return }
-        self.drainedPromise = nil
-        promise.succeed()
+        guard self.stopping, self.drainedPromise != nil, self.queue.isEmpty else { return }
+        let idle = self.workers.values.filter { $0.state == .idle }.map(\.id)
+        self.perform(self.supervisor.queueDrained(idle: idle, now: self.loop.now))
     }
 
     /// Second SIGTERM or SIGQUIT: no more waiting, every worker gets SIGKILL.
     func killAll() -> EventLoopFuture<Void> {
         self.loop.submit {
-            self.stopping = true
-            for pid in self.unreaped.keys {
-                self.launcher.signal(pid, SIGKILL)
-            }
+            self.perform(self.supervisor.killAll(now: self.loop.now))
         }
     }
 }

@@ -10,7 +10,7 @@ extension WorkerPool {
     }
 
     func currentSnapshot() -> PoolSnapshot {
-        let now = NIODeadline.now()
+        let now = self.loop.now
         let workers = self.workers.values
             .filter { $0.state != .exited }
             .sorted { ($0.slot, $0.id) < ($1.slot, $1.id) }
@@ -34,30 +34,30 @@ extension WorkerPool {
                     cpuSeconds: stats?.cpuSeconds
                 )
             }
-        let slots = (0..<self.configuration.workers).map { slot in
+        let slots = self.supervisor.slots.enumerated().map { slot, state in
             PoolSnapshot.Slot(
                 slot: slot,
-                consecutiveFailures: self.slotFailures[slot],
-                restartInMilliseconds: self.slotRestartAt[slot].map { max(0, Int(($0 - now).nanoseconds / 1_000_000)) }
+                consecutiveFailures: state.failures,
+                restartInMilliseconds: state.restartAt.map { max(0, Int(($0 - now).nanoseconds / 1_000_000)) }
             )
         }
         return PoolSnapshot(
             workers: workers,
             slots: slots,
             configuredWorkers: self.configuration.workers,
-            generation: self.generation,
-            reloading: self.reload != nil,
+            generation: self.supervisor.generation,
+            reloading: self.supervisor.reload != nil,
             queueDepth: self.queue.count,
             queueLimit: self.configuration.queueLimit,
             oldestWaitMilliseconds: self.queue.first.map { Int((now - $0.receivedAt).nanoseconds / 1_000_000) },
             databaseReachable: self.databaseReachable,
             embeddedDatabase: self.embeddedDatabase,
             stopping: self.stopping,
-            lastStartError: self.lastStartError,
-            lastExit: self.lastExit,
-            restarts: self.restarts,
+            lastStartError: self.supervisor.lastStartError,
+            lastExit: self.supervisor.lastExit.map { "worker \($0.pid) \($0.status)" },
+            restarts: Dictionary(uniqueKeysWithValues: self.supervisor.restarts.map { ($0.key.label, $0.value) }),
             secondsSinceWorkerActivity: Double((now - self.lastWorkerActivity).nanoseconds) / 1e9,
-            lastExitBySlot: self.lastExitBySlot,
+            lastExitBySlot: self.supervisor.lastExitBySlot.mapValues { "\($0)" },
             uptimeSeconds: Date().timeIntervalSince(self.startedAt)
         )
     }

@@ -3,15 +3,18 @@ import Logging
 import NIOCore
 import Protocol
 
-/// The dispatcher and supervisor of the worker processes.
+/// The dispatcher of requests to the worker processes, and the I/O side of their supervisor.
 ///
 /// All of its state lives on one event loop (`loop`); every entry point hops there first,
-/// so there are no locks. Like gunicorn's arbiter it keeps a fixed number of slots filled:
-/// a worker that dies is replaced at once, or with capped exponential backoff when its slot
-/// keeps failing before hello. Requests wait in a bounded FIFO when every worker is busy and
-/// go to the idle worker that has waited longest. Recycling and rolling reloads replace one
-/// worker at a time, and a replacement must say hello before the worker it replaces drains,
-/// so capacity never drops.
+/// so there are no locks. Supervision decisions (which slot gets a worker and when, backoff,
+/// recycling, rolling reloads, stop deadlines, counting exits) are `WorkerPoolStateMachine`'s;
+/// the pool feeds it events and performs its actions: it launches, signals and reaps processes,
+/// owns their sockets, and sets the one supervision timer. Like gunicorn's arbiter, SIGCHLD,
+/// socket closes and that timer all lead to one pass, `supervise()`: reap every exited child,
+/// enforce stop deadlines, refill empty slots. Requests wait in a bounded FIFO when every
+/// worker is busy and go to the idle worker that has waited longest. Recycling and rolling
+/// reloads replace one worker at a time, and a replacement must say hello before the worker
+/// it replaces drains, so capacity never drops.
 ///
 /// The methods are split by concern across `WorkerPool+*.swift`.
 final class WorkerPool: @unchecked Sendable {
@@ -41,71 +44,63 @@ final class WorkerPool: @unchecked Sendable {
     let logger: Logger
     let encoder = FrameEncoder()
 
-    /// Every worker process that has not exited, by id.
+    /// The supervisor's decisions; the pool performs its actions.
+    var supervisor: WorkerPoolStateMachine
+    /// Every worker process that has not exited, with its socket and requests, by id.
     var workers: [UInt64: WorkerHandle] = [:]
-    /// Workers whose process has not been reaped yet, by pid (includes exited ones).
-    var unreaped: [pid_t: WorkerHandle] = [:]
-    /// Consecutive start failures per slot; drives the backoff.
-    var slotFailures: [Int]
-    /// Slots with a delayed start pending, and when it fires.
-    var slotRestartAt: [Int: NIODeadline] = [:]
     var queue: RequestQueue<ProxiedRequest>
-    var nextWorkerID: UInt64 = 1
     var nextFrameID: UInt32 = 1
-    /// The generation new workers belong to; a reload increments it.
-    var generation = 1
-    var stopping = false
     var drainedPromise: EventLoopPromise<Void>?
     /// Latest result of the gateway's own database probe.
     var databaseReachable = false
     /// The embedded PostgreSQL's supervision state (nil with an external database).
     var embeddedDatabase: EmbeddedPostgresStatus?
-    /// Why the last worker failed to start, for /readyz, /status and the log.
-    var lastStartError: String?
-    /// The replacement in progress for recycling (at most one at a time).
-    var recycle: Replacement?
-    /// Earliest time the next recycle may start, after a replacement failed to start.
-    var nextRecycleAllowed = NIODeadline.uptimeNanoseconds(0)
-    /// The rolling reload in progress, if any.
-    var reload: RollingReload?
-    /// Worker restarts by reason (exit, crash, timeout, recycle, reload), for /status and metrics.
-    var restarts: [String: Int] = [:]
     /// When a worker last answered anything; the systemd watchdog needs recent life.
-    var lastWorkerActivity = NIODeadline.now()
-    /// Whether `.ready` was announced.
-    var announcedReady = false
-    /// The most recent worker exit, for /status.
-    var lastExit: String?
-    /// The most recent exit in each slot, for /status.
-    var lastExitBySlot: [Int: String] = [:]
+    var lastWorkerActivity: NIODeadline
     /// When the pool (and so the gateway) started, for uptime.
     let startedAt = Date()
     /// Told about every worker restart, by reason (metrics).
-    var onRestart: (@Sendable (String) -> Void)?
+    var onRestart: (@Sendable (WorkerRestartReason) -> Void)?
     /// Called on the pool loop when the pool becomes ready for the first time and after each reload.
     var onEvent: (@Sendable (PoolEvent) -> Void)?
     /// Workers with request frames written but not yet flushed; see `send(_:to:on:)`.
     var unflushedWorkers: [WorkerHandle] = []
+    /// The supervision timer the state machine asked for.
+    var supervisionTimer: (deadline: NIODeadline, task: Scheduled<Void>)?
+    /// A supervision pass is running / was asked for while one ran (see `supervise()`).
+    var supervising = false
+    var supervisionRequested = false
 
     init(loop: any EventLoop, configuration: Configuration, launcher: any WorkerLaunching, logger: Logger) {
         self.loop = loop
         self.configuration = configuration
         self.launcher = launcher
         self.logger = logger
-        self.slotFailures = Array(repeating: 0, count: configuration.workers)
+        self.supervisor = WorkerPoolStateMachine(
+            configuration: WorkerPoolStateMachine.Configuration(
+                workers: configuration.workers,
+                maxRequests: configuration.maxRequests,
+                maxRequestsJitter: configuration.maxRequestsJitter,
+                killGrace: configuration.killGrace,
+                maxBackoff: configuration.maxBackoff
+            )
+        )
         self.queue = RequestQueue(limit: configuration.queueLimit)
+        self.lastWorkerActivity = loop.now
     }
 
-    /// Spawns the initial workers and starts the reaper.
+    /// Spawns the initial workers. Exits are reaped when `childrenExited()` is called (on
+    /// SIGCHLD, see `ChildExitWatcher`) and when a worker's socket closes; nothing polls.
     func start() {
         self.loop.execute {
-            for slot in 0..<self.configuration.workers {
-                self.spawn(slot: slot)
-            }
-            self.loop.scheduleRepeatedTask(initialDelay: .milliseconds(100), delay: .milliseconds(100)) { _ in
-                self.reapExited()
-            }
+            self.perform(self.supervisor.start(now: self.loop.now))
         }
+    }
+
+    /// SIGCHLD: one or more children exited. Only queued here; the supervision pass on the
+    /// pool's loop reaps them.
+    func childrenExited() {
+        self.loop.execute { self.supervise() }
     }
 
     /// Queues a complete request; the answer arrives through `request.respond`.
@@ -116,6 +111,8 @@ final class WorkerPool: @unchecked Sendable {
             self.loop.execute { self.accept(request) }
         }
     }
+
+    var stopping: Bool { self.supervisor.isStopping }
 }
 
 /// Things the runtime wants to hear about (systemd notifications, logs).
@@ -124,18 +121,4 @@ enum PoolEvent: Sendable {
     case ready
     case reloadStarted(generation: Int)
     case reloadFinished(generation: Int, succeeded: Bool)
-}
-
-/// One worker being replaced by a new one in the same slot.
-struct Replacement {
-    var oldWorkerID: UInt64
-    var newWorkerID: UInt64
-}
-
-/// A rolling reload: the old generation's workers, replaced one by one.
-struct RollingReload {
-    var generation: Int
-    /// Workers of older generations still to replace.
-    var remaining: [UInt64]
-    var current: Replacement?
 }

@@ -54,7 +54,7 @@ final class GatewayRuntime: Sendable {
             logger: logger
         )
         let metrics = GatewayMetrics()
-        pool.onRestart = { reason in metrics.recordRestart(reason: reason) }
+        pool.onRestart = { reason in metrics.recordRestart(reason: reason.label) }
         let observer = RequestObserver(
             logger: logger,
             metrics: metrics,
@@ -90,6 +90,8 @@ final class GatewayRuntime: Sendable {
         defer { replica?.monitor.stop() }
         let systemd = SystemdIntegration(notifier: notifier, pool: pool, logger: logger)
         systemd.start()
+        // Before the first worker starts, so no exit goes unheard.
+        try ChildExitWatcher.start(on: pool.loop) { pool.childrenExited() }
         pool.start()
         pool.startPinging(every: .seconds(1))
         logger.info(

@@ -47,7 +47,7 @@ final class WorkerChannelHandlerTests: XCTestCase {
             self.state.withLockedValue { $0.signals.append((pid, signal)) }
         }
 
-        func reap(_ pid: pid_t) -> String? { nil }
+        func reap(_ pid: pid_t) -> ChildProcessStatus? { nil }
     }
 
     private var loop = EmbeddedEventLoop()
@@ -134,7 +134,7 @@ final class WorkerChannelHandlerTests: XCTestCase {
         self.loop.run()
         XCTAssertFalse(channel.isActive, "the handler closed the socket")
         XCTAssertEqual(self.launcher.signals.first, SIGTERM, "the misbehaving worker was told to stop")
-        XCTAssertEqual(self.pool.restarts["crash"], 1)
+        XCTAssertEqual(self.pool.supervisor.restarts[.crash], 1)
         XCTAssertEqual(self.launcher.channels.count, 2, "a replacement was started")
     }
 
@@ -144,6 +144,6 @@ final class WorkerChannelHandlerTests: XCTestCase {
         try self.channel.close().wait()
         self.loop.run()
         XCTAssertNil(self.pool.workers[firstID], "the pool forgot the worker")
-        XCTAssertNotNil(self.pool.unreaped[1000], "its process is still to be reaped")
+        XCTAssertTrue(self.pool.supervisor.unreapedPIDs.contains(1000), "its process is still to be reaped")
     }
 }

@@ -1,3 +1,4 @@
+import CNIOLinux  // sockaddr_in can resolve to its copy of the header (MemberImportVisibility)
 import Foundation
 import Glibc
 import NIOCore

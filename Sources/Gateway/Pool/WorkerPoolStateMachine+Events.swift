@@ -1,0 +1,190 @@
+import Glibc
+import Logging
+import NIOCore
+
+/// The events of a worker's life and of the supervision pass.
+extension WorkerPoolStateMachine {
+
+    /// The pool starts: every slot gets a worker.
+    mutating func start(now: NIODeadline) -> [Action] {
+        var actions: [Action] = []
+        self.supervise(now: now, into: &actions)
+        return actions
+    }
+
+    /// A launch asked for by `.launch` succeeded. Returns the new worker's record.
+    mutating func launched(_ order: LaunchOrder, pid: pid_t, now: NIODeadline) -> (Worker, [Action]) {
+        self.slots[order.slot].launching = false
+        let id = self.nextWorkerID
+        self.nextWorkerID += 1
+        var limit: Int?
+        if self.configuration.maxRequests > 0 {
+            limit = self.configuration.maxRequests + Int.random(in: 0...max(0, self.configuration.maxRequestsJitter))
+        }
+        let worker = Worker(
+            id: id,
+            slot: order.slot,
+            generation: order.generation,
+            pid: pid,
+            phase: .starting,
+            requestLimit: limit,
+            replacing: order.replacing
+        )
+        self.workers[id] = worker
+        if let old = order.replacing {
+            if self.recycle?.oldWorkerID == old {
+                self.recycle?.newWorkerID = id
+            }
+            if self.reload?.current?.oldWorkerID == old {
+                self.reload?.current?.newWorkerID = id
+            }
+        }
+        return (worker, [])
+    }
+
+    /// A launch asked for by `.launch` failed: a start failure of the slot.
+    mutating func launchFailed(_ order: LaunchOrder, reason: String, now: NIODeadline) -> [Action] {
+        self.slots[order.slot].launching = false
+        var actions: [Action] = []
+        self.startFailed(slot: order.slot, reason: reason, replacing: order.replacing, now: now, into: &actions)
+        if order.replacing == nil {
+            self.delayStart(of: order.slot, now: now, into: &actions)
+        }
+        self.scheduleTimer(now: now, into: &actions)
+        return actions
+    }
+
+    /// The worker said hello.
+    mutating func helloReceived(_ id: WorkerID, protocolVersion: UInt8, expected: UInt8, now: NIODeadline) -> [Action] {
+        guard let worker = self.workers[id] else { return [] }
+        switch worker.phase {
+        case .stopping, .disconnected:
+            return []  // retired before it was ready; it reads the drain frame next and exits
+        case .serving:
+            return self.misbehaved(id, reason: "second hello", now: now)
+        case .starting:
+            break
+        }
+        guard protocolVersion == expected else {
+            return self.misbehaved(
+                id,
+                reason: "worker speaks protocol \(protocolVersion), gateway \(expected)",
+                now: now
+            )
+        }
+        var actions: [Action] = []
+        self.slots[worker.slot].failures = 0
+        self.lastStartError = nil
+        self.workers[id]?.phase = .serving
+        actions.append(
+            .log(
+                .info,
+                "worker ready",
+                [
+                    "worker_pid": .stringConvertible(worker.pid), "slot": .stringConvertible(worker.slot),
+                    "generation": .stringConvertible(worker.generation),
+                ]
+            )
+        )
+        if let old = worker.replacing {
+            self.workers[id]?.replacing = nil
+            self.replacementReady(oldWorkerID: old, now: now, into: &actions)
+        }
+        actions.append(.admit(id))
+        if !self.announcedReady, self.isFullyReady {
+            self.announcedReady = true
+            actions.append(.notify(.ready))
+        }
+        self.scheduleTimer(now: now, into: &actions)
+        return actions
+    }
+
+    /// The worker has no request in hand. It retires if its replacement is ready or the pool
+    /// stops with nothing left to do, or starts recycling once over its request limit.
+    mutating func workerIdle(_ id: WorkerID, requestsServed: Int, queueIsEmpty: Bool, now: NIODeadline) -> [Action] {
+        guard let worker = self.workers[id], worker.phase == .serving else { return [] }
+        var actions: [Action] = []
+        if worker.retireWhenIdle || (self.isStopping && queueIsEmpty) {
+            self.retire(id, viaSignal: false, now: now, into: &actions)
+        } else if let limit = worker.requestLimit, requestsServed >= limit {
+            self.startRecycle(id, now: now, into: &actions)
+        }
+        self.scheduleTimer(now: now, into: &actions)
+        return actions
+    }
+
+    /// A busy worker reached its request limit and gets no break (pipelining): recycling
+    /// cannot wait for it to be idle.
+    mutating func requestLimitReached(_ id: WorkerID, now: NIODeadline) -> [Action] {
+        guard self.workers[id]?.phase == .serving else { return [] }
+        var actions: [Action] = []
+        self.startRecycle(id, now: now, into: &actions)
+        return actions
+    }
+
+    /// The worker's socket closed: it exited or crashed. Its requests are released to the
+    /// dispatcher; its exit is counted once its status is collected.
+    mutating func socketClosed(_ id: WorkerID, reason: String, now: NIODeadline) -> [Action] {
+        var actions: [Action] = []
+        self.disconnect(id, reason: reason, now: now, into: &actions)
+        return actions
+    }
+
+    /// One supervision pass, gunicorn's arbiter loop body: the exits collected by `waitpid`
+    /// (each pid once), then the deadlines, then the worker count. SIGCHLD, socket closes and
+    /// the timer all come here.
+    mutating func supervise(reaped: [(pid: pid_t, status: ChildProcessStatus)], now: NIODeadline) -> [Action] {
+        if let timer = self.timer, timer <= now {
+            self.timer = nil  // it fired (or is about to, and finds nothing to do)
+        }
+        var actions: [Action] = []
+        for exit in reaped {
+            self.reaped(pid: exit.pid, status: exit.status, now: now, into: &actions)
+        }
+        self.supervise(now: now, into: &actions)
+        return actions
+    }
+
+    /// The worker broke the protocol: stopped with SIGTERM and replaced like a crashed one.
+    /// The dispatcher has already answered its request.
+    mutating func misbehaved(_ id: WorkerID, reason: String, now: NIODeadline) -> [Action] {
+        guard let worker = self.workers[id] else { return [] }
+        var actions: [Action] = []
+        switch worker.phase {
+        case .stopping, .disconnected:
+            return []
+        case .starting:
+            actions.append(
+                .log(
+                    .error,
+                    "stopping misbehaving worker",
+                    ["worker_pid": .stringConvertible(worker.pid), "reason": .string(reason)]
+                )
+            )
+            self.startFailed(slot: worker.slot, reason: reason, replacing: worker.replacing, now: now, into: &actions)
+        case .serving:
+            actions.append(
+                .log(
+                    .error,
+                    "stopping misbehaving worker",
+                    ["worker_pid": .stringConvertible(worker.pid), "reason": .string(reason)]
+                )
+            )
+            self.countRestart(.crash, into: &actions)
+        }
+        self.retire(id, viaSignal: true, now: now, into: &actions)
+        self.supervise(now: now, into: &actions)
+        return actions
+    }
+
+    /// The worker's request ran past its deadline (the dispatcher answered 504): it is
+    /// stopped with SIGTERM and replaced.
+    mutating func requestTimedOut(_ id: WorkerID, now: NIODeadline) -> [Action] {
+        guard self.workers[id] != nil else { return [] }
+        var actions: [Action] = []
+        self.countRestart(.timeout, into: &actions)
+        self.retire(id, viaSignal: true, now: now, into: &actions)
+        self.supervise(now: now, into: &actions)
+        return actions
+    }
+}

@@ -1,0 +1,124 @@
+import Glibc
+import Logging
+import NIOCore
+
+/// The supervisor's decisions as a value, like postgres-nio's `PoolStateMachine` and
+/// gunicorn's arbiter: which slot gets a worker and when (capped exponential backoff for a
+/// slot that keeps failing), which worker is replaced and by whom (recycling, rolling
+/// reloads), when a stopping worker gets SIGKILL, and how each exit is counted.
+///
+/// No I/O and no clock: each event brings the time, and each returns the actions the
+/// `WorkerPool` performs (launch a process, drain or signal one, hand a ready worker to the
+/// dispatcher, release a gone worker's requests, count a restart, log, set the one timer).
+/// Request dispatch (queue, in-flight requests, pipelining) stays in the pool and reports
+/// here what the supervisor needs: a worker is idle, reached its request limit, broke the
+/// protocol or ran past its deadline. Pool-wide decisions about workers (weights, shares
+/// per event loop) belong here as more state per `Worker` and per slot.
+struct WorkerPoolStateMachine {
+    typealias WorkerID = UInt64
+
+    struct Configuration: Sendable {
+        var workers: Int
+        /// Recycle a worker after this many requests; 0 disables recycling.
+        var maxRequests: Int
+        /// Up to this many extra requests, drawn per worker.
+        var maxRequestsJitter: Int
+        /// Time a stopping worker gets between the drain frame (or SIGTERM) and SIGKILL.
+        var killGrace: TimeAmount
+        /// Longest backoff between two start attempts of a failing slot.
+        var maxBackoff: TimeAmount
+    }
+
+    /// One worker process as the supervisor sees it, like nginx's `ngx_process_t`.
+    struct Worker {
+        let id: WorkerID
+        let slot: Int
+        let generation: Int
+        let pid: pid_t
+        var phase: Phase
+        /// Requests after which it is recycled; nil: never.
+        let requestLimit: Int?
+        /// The worker this one replaces; that one drains once this one is ready.
+        var replacing: WorkerID?
+        /// Its replacement is ready: it retires as soon as it has no request in hand.
+        var retireWhenIdle = false
+        /// Its socket closed while it served, not asked to stop: counted as exit or crash
+        /// once its status is collected.
+        var exitedUnexpectedly = false
+    }
+
+    /// Where a worker is in its life.
+    enum Phase: Equatable {
+        /// Launched, has not said hello.
+        case starting
+        /// Said hello; the dispatcher gives it requests.
+        case serving
+        /// Asked to stop (drain frame or SIGTERM); SIGKILL at `killAt` unless it is gone.
+        case stopping(killAt: NIODeadline, killSent: Bool)
+        /// Its socket closed; its exit status has not been collected yet.
+        case disconnected(since: NIODeadline)
+    }
+
+    /// Start attempts of one slot.
+    struct Slot {
+        /// Consecutive start failures; drives the backoff. Reset by hello.
+        var failures = 0
+        /// A delayed start is due at this time.
+        var restartAt: NIODeadline?
+        /// A launch was asked for and its outcome not reported yet.
+        var launching = false
+    }
+
+    /// The pool as a whole.
+    enum Mode: Equatable {
+        case running
+        /// SIGTERM: no new workers; done once every worker is reaped.
+        case stopping(reportedDone: Bool)
+    }
+
+    let configuration: Configuration
+    // The state below is changed only by this type's own `mutating func`s (split across
+    // `WorkerPoolStateMachine+*.swift`, hence not `private(set)`); callers read it.
+    var workers: [WorkerID: Worker] = [:]
+    var slots: [Slot]
+    var mode = Mode.running
+    /// The generation new workers belong to; a reload increments it.
+    var generation = 1
+    /// The recycle in progress (at most one at a time).
+    var recycle: Replacement?
+    /// Earliest time the next recycle may start, after a replacement failed to start.
+    var nextRecycleAllowed = NIODeadline.uptimeNanoseconds(0)
+    /// Workers over their request limit that wait for the running recycle to finish.
+    var recycleDue: [WorkerID] = []
+    /// The rolling reload in progress, if any.
+    var reload: RollingReload?
+    var restarts: [WorkerRestartReason: Int] = [:]
+    /// Why the last worker failed to start, for /readyz, /status and the log.
+    var lastStartError: String?
+    var lastExit: (pid: pid_t, status: ChildProcessStatus)?
+    var lastExitBySlot: [Int: ChildProcessStatus] = [:]
+    var announcedReady = false
+    /// The deadline the caller's one timer is set for.
+    var timer: NIODeadline?
+    var nextWorkerID: WorkerID = 1
+
+    init(configuration: Configuration) {
+        self.configuration = configuration
+        self.slots = Array(repeating: Slot(), count: configuration.workers)
+    }
+
+    var isStopping: Bool {
+        switch self.mode {
+        case .running: false
+        case .stopping: true
+        }
+    }
+
+    /// Pids whose exit status has not been collected: the ones to pass to `waitpid`.
+    var unreapedPIDs: [pid_t] { self.workers.values.map(\.pid) }
+
+    /// Every slot has a worker that said hello.
+    var isFullyReady: Bool {
+        Set(self.workers.values.filter { $0.phase == .serving }.map(\.slot)).count == self.configuration.workers
+    }
+}
