@@ -101,6 +101,12 @@ haproxy_start() {
     haproxy_config >"$RUN/lb/haproxy.cfg"
     in_ns lb haproxy -c -q -f "$RUN/lb/haproxy.cfg"
     spawn lb "$RUN/lb/haproxy.log" haproxy -db -f "$RUN/lb/haproxy.cfg"
+    # The runtime API is used at once (pool membership): wait for its socket.
+    local waited=0
+    until [[ -S "$RUN/lb/haproxy.sock" ]]; do
+        (( waited++ < 100 )) || { echo "HAProxy's stats socket did not appear" >&2; return 1; }
+        sleep 0.1
+    done
 }
 
 # haproxy_cmd COMMAND: one runtime-API command on the stats socket; prints the answer.
