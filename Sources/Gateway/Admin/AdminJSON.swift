@@ -26,6 +26,7 @@ enum AdminJSON {
                 "current_request": worker.currentRequest.map { $0 as Any } ?? NSNull(),
                 "rss_bytes": worker.residentBytes.map { $0 as Any } ?? NSNull(),
                 "cpu_seconds": worker.cpuSeconds.map { ($0 * 100).rounded() / 100 as Any } ?? NSNull(),
+                "database_connected": worker.databaseConnected,
             ]
         }
         let slots: [[String: Any]] = snapshot.slots.map { slot in

@@ -12,6 +12,10 @@ enum Readiness: Equatable {
     /// Decides from the pool's snapshot, the drain flag and, when a replica is configured, its state.
     static func evaluate(_ snapshot: PoolSnapshot, draining: Bool, replicaReachable: Bool?) -> Readiness {
         var problems = snapshot.readinessProblems
+        let serving = snapshot.workers.filter { $0.state == "idle" || $0.state == "busy" }
+        if snapshot.databaseReachable, !serving.isEmpty, serving.allSatisfy({ !$0.databaseConnected }) {
+            problems.append(Self.noConnectionProblem)
+        }
         if draining, !snapshot.stopping {
             problems.insert("gateway is draining", at: 0)
         }
@@ -25,6 +29,11 @@ enum Readiness: Equatable {
         problems.removeAll { $0 == primaryProblem }
         return problems.isEmpty ? .readOnly : .notReady(problems + ["primary database is not reachable"])
     }
+
+    /// The database answers, but no worker got a connection: PostgreSQL refuses them (too many
+    /// clients, the workers log it) or lets nobody in.
+    static let noConnectionProblem =
+        "no worker has a database connection although the server answers (too many clients? see the log)"
 
     /// HTTP status a load balancer acts on: 200 keeps the host in rotation, 503 takes it out.
     var statusCode: Int {

@@ -14,6 +14,8 @@ struct PoolSnapshot: Sendable {
         var startedAt: Double
         var residentBytes: Int?
         var cpuSeconds: Double?
+        /// Whether the worker has a database connection (from its last pong).
+        var databaseConnected = true
     }
 
     /// Start-failure state of one slot: the backoff operators see in /status.

@@ -43,6 +43,8 @@ final class WorkerHandle {
     var state: State = .starting
     var channel: (any Channel)?
     var requestsServed = 0
+    /// What the worker's last pong said about its own database connection.
+    var databaseConnected = true
     var inFlight: InFlight?
     /// Requests written to the worker's socket behind `inFlight`, in order; none has started
     /// (the worker runs one request at a time), so they can always go back to the queue.

@@ -230,8 +230,8 @@ extension WorkerPool {
                 // Room behind the new current request: a waiting request may follow it.
                 self.dispatch()
             }
-        case .pong:
-            break
+        case .pong(_, let databaseReachable):
+            worker.databaseConnected = databaseReachable
         case .error(let code, let message):
             self.workerMisbehaved(workerID: workerID, reason: "worker reported protocol error \(code): \(message)")
         }

@@ -31,7 +31,8 @@ extension WorkerPool {
                     ageSeconds: Double((now - worker.spawnedAt).nanoseconds) / 1e9,
                     startedAt: worker.startedAtWallClock,
                     residentBytes: stats?.residentBytes,
-                    cpuSeconds: stats?.cpuSeconds
+                    cpuSeconds: stats?.cpuSeconds,
+                    databaseConnected: worker.databaseConnected
                 )
             }
         let slots = self.supervisor.slots.enumerated().map { slot, state in

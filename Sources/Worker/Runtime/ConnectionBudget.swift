@@ -4,6 +4,13 @@
 enum ConnectionBudget {
     static let reserve = 5
 
+    /// Whether a connection failure is PostgreSQL refusing a connection for want of slots
+    /// (SQLSTATE 53300: "sorry, too many clients already", or "remaining connection slots are
+    /// reserved …"), as opposed to a server that is down.
+    static func isRefusal(_ message: String) -> Bool {
+        message.contains("too many clients") || message.contains("remaining connection slots are reserved")
+    }
+
     /// Connections available to workers on this server.
     static func available(on connection: PostgresConnection) throws -> Int {
         let rows = try connection.query(

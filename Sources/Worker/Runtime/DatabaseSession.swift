@@ -44,14 +44,30 @@ final class DatabaseSession {
         self.connection?.isConnected ?? false
     }
 
-    /// Opens the connection now, so the first request does not pay for it. Failure is logged, not fatal.
+    /// Opens the connection now, so the first request does not pay for it. Failure is logged, not
+    /// fatal: once per distinct reason, since an idle worker without a connection retries on every
+    /// ping from the gateway.
     func warmUp() {
         do {
             _ = try self.open()
+            self.lastWarmUpFailure = nil
         } catch {
-            self.logger.warning("database not reachable yet", metadata: ["error": .string(String(describing: error))])
+            let text = String(describing: error)
+            guard text != self.lastWarmUpFailure, !text.contains("(retrying)") else { return }
+            self.lastWarmUpFailure = text
+            if ConnectionBudget.isRefusal(text) {
+                self.logger.error(
+                    "PostgreSQL refuses more connections (too many clients): this worker answers 503 until one frees up; hosts × workers × connections per worker exceed max_connections (docs/operations.md, Connection budget)",
+                    metadata: ["error": .string(text)]
+                )
+            } else {
+                self.logger.warning("database not reachable yet", metadata: ["error": .string(text)])
+            }
         }
     }
+
+    /// The last reason `warmUp()` logged, so a repeated failure is not logged again.
+    private var lastWarmUpFailure: String?
 
     /// Runs one statement with bound parameters.
     ///

@@ -88,6 +88,10 @@ final class WorkerLoop {
                 try self.serve(request.head, body: request.body, requestID: request.id)
                 self.pruneWriteLedgerIfDue()
             case .ping(let nonce):
+                if !self.services.primary.isReachable {
+                    // An idle worker without a connection gets no request to reconnect on.
+                    self.services.primary.warmUp()
+                }
                 var pong = ByteBuffer()
                 self.encoder.writePong(nonce: nonce, databaseReachable: self.services.primary.isReachable, into: &pong)
                 try self.socket.write(pong)

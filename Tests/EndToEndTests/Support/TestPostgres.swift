@@ -17,9 +17,10 @@ final class TestPostgres {
     /// Settings passed to every start (`-c name=value`).
     private let settings: [String]
 
-    init() throws {
+    /// A fresh cluster; `settings` (`name=value`) are passed to every start.
+    init(settings: [String] = []) throws {
         self.directory = try Self.makeDirectory()
-        self.settings = []
+        self.settings = settings
         _ = try self.runAsOwner(
             Self.binaries + "/initdb",
             ["-D", self.directory + "/data", "-U", "postgres", "--auth=trust", "--no-sync"]
