@@ -41,13 +41,14 @@ enum WorkerCommand {
         }
     }
 
-    /// The replica connection, spread over the hosts of a multi-host read URL by process id, and
-    /// opened now like the primary's.
+    /// The replica connection, spread over the hosts of a multi-host read URL by slot (by process
+    /// id when the gateway gave none), and opened now like the primary's.
     private static func replicaRouter(_ configuration: WorkerConfiguration, logger: Logger) -> ReplicaRouter? {
         guard let url = configuration.readDatabaseURL else { return nil }
         var replicaLogger = logger
         replicaLogger[metadataKey: "database"] = "replica"
-        let conninfo = ConnInfoHosts.rotated(url, by: Int(getpid()))
+        let slot = ProcessInfo.processInfo.environment["ROOKERY_WORKER_SLOT"].flatMap { Int($0) }
+        let conninfo = ConnInfoHosts.rotated(url, by: slot ?? Int(getpid()))
         let session = DatabaseSession(conninfo: conninfo, logger: replicaLogger)
         session.warmUp()
         return ReplicaRouter(replica: session, maxLag: configuration.maxReplicaLag, logger: replicaLogger)
