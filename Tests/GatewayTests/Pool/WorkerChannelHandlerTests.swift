@@ -10,53 +10,13 @@ import XCTest
 /// `WorkerChannelHandler` on an `EmbeddedChannel`: the bytes a worker writes reach the pool as
 /// frames, an invalid frame stops the worker, and a closed socket counts as its exit.
 final class WorkerChannelHandlerTests: XCTestCase {
-    /// Launches no process: each "worker" is an `EmbeddedChannel` on the pool's loop, with the
-    /// pipeline the pool installs.
-    private final class EmbeddedLauncher: WorkerLaunching, @unchecked Sendable {
-        let loop: EmbeddedEventLoop
-        private let state = NIOLockedValueBox((channels: [EmbeddedChannel](), signals: [(pid_t, CInt)]()))
-
-        init(loop: EmbeddedEventLoop) {
-            self.loop = loop
-        }
-
-        var channels: [EmbeddedChannel] { self.state.withLockedValue { $0.channels } }
-        var signals: [CInt] { self.state.withLockedValue { $0.signals.map(\.1) } }
-
-        func launch(slot: Int, generation: Int) throws -> LaunchedWorker {
-            LaunchedWorker(pid: pid_t(1000 + self.channels.count), descriptor: -1)
-        }
-
-        func connect(
-            descriptor: CInt,
-            on loop: any EventLoop,
-            initializer: @escaping @Sendable (any Channel) throws -> Void
-        ) -> EventLoopFuture<any Channel> {
-            let channel = EmbeddedChannel(loop: self.loop)
-            do {
-                try initializer(channel)
-                try channel.connect(to: SocketAddress(ipAddress: "127.0.0.1", port: 1)).wait()
-            } catch {
-                return loop.makeFailedFuture(error)
-            }
-            self.state.withLockedValue { $0.channels.append(channel) }
-            return loop.makeSucceededFuture(channel)
-        }
-
-        func signal(_ pid: pid_t, _ signal: CInt) {
-            self.state.withLockedValue { $0.signals.append((pid, signal)) }
-        }
-
-        func reap(_ pid: pid_t) -> ChildProcessStatus? { nil }
-    }
-
     private var loop = EmbeddedEventLoop()
-    private var launcher: EmbeddedLauncher!
+    private var launcher: FakeWorkerLauncher!
     private var pool: WorkerPool!
 
     override func setUp() {
         self.loop = EmbeddedEventLoop()
-        self.launcher = EmbeddedLauncher(loop: self.loop)
+        self.launcher = FakeWorkerLauncher(loop: self.loop)
         self.pool = WorkerPool(
             loop: self.loop,
             configuration: WorkerPool.Configuration(
@@ -73,7 +33,7 @@ final class WorkerChannelHandlerTests: XCTestCase {
     }
 
     private var channel: EmbeddedChannel {
-        get throws { try XCTUnwrap(self.launcher.channels.first) }
+        get throws { try XCTUnwrap(self.launcher.channels[1000]) }
     }
 
     private func workerWrites(_ write: (FrameEncoder, inout ByteBuffer) -> Void) throws {
@@ -133,7 +93,7 @@ final class WorkerChannelHandlerTests: XCTestCase {
         try? channel.writeInbound(ByteBuffer(bytes: Array(repeating: 0xFF, count: 32)))
         self.loop.run()
         XCTAssertFalse(channel.isActive, "the handler closed the socket")
-        XCTAssertEqual(self.launcher.signals.first, SIGTERM, "the misbehaving worker was told to stop")
+        XCTAssertEqual(self.launcher.signals.first?.signal, SIGTERM, "the misbehaving worker was told to stop")
         XCTAssertEqual(self.pool.supervisor.restarts[.crash], 1)
         XCTAssertEqual(self.launcher.channels.count, 2, "a replacement was started")
     }
