@@ -7,8 +7,8 @@ extension WorkerPool {
     func startPinging(every interval: TimeAmount) {
         self.loop.scheduleRepeatedTask(initialDelay: interval, delay: interval) { _ in
             var nonce: UInt64 = 0
-            for worker in self.workers.values where worker.state == .idle {
-                guard let channel = worker.channel else { continue }
+            for id in self.supervisor.idle {
+                guard let channel = self.workers[id]?.channel else { continue }
                 nonce += 1
                 var buffer = channel.allocator.buffer(capacity: 20)
                 self.encoder.writePing(nonce: nonce, into: &buffer)

@@ -11,28 +11,30 @@ extension WorkerPool {
 
     func currentSnapshot() -> PoolSnapshot {
         let now = self.loop.now
-        let workers = self.workers.values
+        let workers = self.supervisor.workers.values
             .filter { $0.state != .exited }
             .sorted { ($0.slot, $0.id) < ($1.slot, $1.id) }
             .map { worker in
+                let handle = self.workers[worker.id]
                 let stats = ProcessStats.read(pid: worker.pid)
+                let current = worker.requests.current
                 return PoolSnapshot.Worker(
                     pid: worker.pid,
                     slot: worker.slot,
                     state: worker.state.rawValue,
                     generation: worker.generation,
                     requests: worker.requestsServed,
-                    currentRequestMilliseconds: worker.inFlight.map {
-                        Int((now - $0.startedAt).nanoseconds / 1_000_000)
+                    currentRequestMilliseconds: current?.startedAt.map {
+                        Int((now - $0).nanoseconds / 1_000_000)
                     },
-                    currentRequest: worker.inFlight.map {
+                    currentRequest: current.map {
                         "\($0.request.head.method) \($0.request.head.target.split(separator: "?").first ?? "")"
                     },
-                    ageSeconds: Double((now - worker.spawnedAt).nanoseconds) / 1e9,
-                    startedAt: worker.startedAtWallClock,
+                    ageSeconds: handle.map { Double((now - $0.spawnedAt).nanoseconds) / 1e9 } ?? 0,
+                    startedAt: handle?.startedAtWallClock ?? 0,
                     residentBytes: stats?.residentBytes,
                     cpuSeconds: stats?.cpuSeconds,
-                    databaseConnected: worker.databaseConnected
+                    databaseConnected: handle?.databaseConnected ?? false
                 )
             }
         let slots = self.supervisor.slots.enumerated().map { slot, state in
@@ -48,9 +50,11 @@ extension WorkerPool {
             configuredWorkers: self.configuration.workers,
             generation: self.supervisor.generation,
             reloading: self.supervisor.reload != nil,
-            queueDepth: self.queue.count,
+            queueDepth: self.supervisor.queue.count,
             queueLimit: self.configuration.queueLimit,
-            oldestWaitMilliseconds: self.queue.first.map { Int((now - $0.receivedAt).nanoseconds / 1_000_000) },
+            oldestWaitMilliseconds: self.supervisor.queue.first.map {
+                Int((now - $0.receivedAt).nanoseconds / 1_000_000)
+            },
             databaseReachable: self.databaseReachable,
             embeddedDatabase: self.embeddedDatabase,
             stopping: self.stopping,

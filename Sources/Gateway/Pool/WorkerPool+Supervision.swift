@@ -26,7 +26,6 @@ extension WorkerPool {
             self.perform(self.supervisor.supervise(reaped: reaped, now: self.loop.now))
         } while self.supervisionRequested
         self.supervising = false
-        self.dispatch()
     }
 
     /// SIGHUP: a rolling reload of every worker (the state machine walks the slots).
@@ -47,18 +46,12 @@ extension WorkerPool {
         switch action {
         case .launch(let order):
             self.launch(order)
-        case .admit(let id):
-            guard let worker = self.workers[id] else { return }
-            self.workerBecameIdle(worker)
-        case .retireWhenIdle(let id):
-            guard let worker = self.workers[id] else { return }
-            worker.retireWhenIdle = true
-            if worker.state == .idle {
-                self.workerBecameIdle(worker)
-            }
+        case .send(let id, let frameID, let request):
+            self.send(request, frameID: frameID, to: id)
+        case .answer(let request, let response, let workerPID, let statistics):
+            request.respond(response, workerPID: workerPID, statistics: statistics)
         case .drain(let id, let pid, let viaSignal):
             let worker = self.workers[id]
-            worker?.state = .draining
             if viaSignal || worker?.channel == nil {
                 self.launcher.signal(pid, SIGTERM)
             } else if let channel = worker?.channel {
@@ -68,9 +61,8 @@ extension WorkerPool {
             }
         case .signal(let pid, let signal):
             self.launcher.signal(pid, signal)
-        case .release(let id):
-            guard let worker = self.workers.removeValue(forKey: id) else { return }
-            self.releaseRequests(of: worker)
+        case .forget(let id):
+            self.workers.removeValue(forKey: id)?.channel = nil
         case .countRestart(let reason):
             self.onRestart?(reason)
         case .notify(let event):
@@ -113,15 +105,7 @@ extension WorkerPool {
         }
         let (record, actions) = self.supervisor.launched(order, pid: launched.pid, now: self.loop.now)
         let id = record.id
-        let worker = WorkerHandle(
-            id: id,
-            slot: record.slot,
-            generation: record.generation,
-            pid: launched.pid,
-            now: self.loop.now
-        )
-        worker.requestLimit = record.requestLimit
-        self.workers[id] = worker
+        self.workers[id] = WorkerHandle(id: id, pid: launched.pid, now: self.loop.now)
         self.launcher.connect(descriptor: launched.descriptor, on: self.loop) { channel in
             try channel.pipeline.syncOperations.addHandler(ByteToMessageHandler(FrameDecoder<WorkerMessage>()))
             try channel.pipeline.syncOperations.addHandler(WorkerChannelHandler(pool: self, workerID: id))

@@ -3,18 +3,16 @@ import Logging
 import NIOCore
 import Protocol
 
-/// The dispatcher of requests to the worker processes, and the I/O side of their supervisor.
+/// The I/O side of the worker pool: `WorkerPoolStateMachine` decides, this performs.
 ///
 /// All of its state lives on one event loop (`loop`); every entry point hops there first,
-/// so there are no locks. Supervision decisions (which slot gets a worker and when, backoff,
-/// recycling, rolling reloads, stop deadlines, counting exits) are `WorkerPoolStateMachine`'s;
-/// the pool feeds it events and performs its actions: it launches, signals and reaps processes,
-/// owns their sockets, and sets the one supervision timer. Like gunicorn's arbiter, SIGCHLD,
-/// socket closes and that timer all lead to one pass, `supervise()`: reap every exited child,
-/// enforce stop deadlines, refill empty slots. Requests wait in a bounded FIFO when every
-/// worker is busy and go to the idle worker that has waited longest. Recycling and rolling
-/// reloads replace one worker at a time, and a replacement must say hello before the worker
-/// it replaces drains, so capacity never drops.
+/// so there are no locks. The state machine decides which slot gets a worker and when
+/// (backoff, recycling, rolling reloads, stop deadlines, counting exits) and which worker
+/// runs each request (queue, pipelining, deadlines, retries); the pool feeds it events and
+/// performs its actions: it launches, signals and reaps processes, owns their sockets,
+/// writes request frames, answers clients, and sets the one timer. Like gunicorn's arbiter,
+/// SIGCHLD, socket closes and that timer all lead to one pass, `supervise()`: reap every
+/// exited child, enforce deadlines, refill empty slots, hand out queued requests.
 ///
 /// The methods are split by concern across `WorkerPool+*.swift`.
 final class WorkerPool: @unchecked Sendable {
@@ -44,12 +42,10 @@ final class WorkerPool: @unchecked Sendable {
     let logger: Logger
     let encoder = FrameEncoder()
 
-    /// The supervisor's decisions; the pool performs its actions.
+    /// The pool's decisions; the pool performs its actions.
     var supervisor: WorkerPoolStateMachine
-    /// Every worker process that has not exited, with its socket and requests, by id.
+    /// The socket of every worker process that has not exited, by id.
     var workers: [UInt64: WorkerHandle] = [:]
-    var queue: RequestQueue<ProxiedRequest>
-    var nextFrameID: UInt32 = 1
     var drainedPromise: EventLoopPromise<Void>?
     /// Latest result of the gateway's own database probe.
     var databaseReachable = false
@@ -65,7 +61,7 @@ final class WorkerPool: @unchecked Sendable {
     var onEvent: (@Sendable (PoolEvent) -> Void)?
     /// Workers with request frames written but not yet flushed; see `send(_:to:on:)`.
     var unflushedWorkers: [WorkerHandle] = []
-    /// The supervision timer the state machine asked for.
+    /// The one timer the state machine asked for.
     var supervisionTimer: (deadline: NIODeadline, task: Scheduled<Void>)?
     /// A supervision pass is running / was asked for while one ran (see `supervise()`).
     var supervising = false
@@ -82,10 +78,13 @@ final class WorkerPool: @unchecked Sendable {
                 maxRequests: configuration.maxRequests,
                 maxRequestsJitter: configuration.maxRequestsJitter,
                 killGrace: configuration.killGrace,
-                maxBackoff: configuration.maxBackoff
+                maxBackoff: configuration.maxBackoff,
+                queueLimit: configuration.queueLimit,
+                pipelineDepth: configuration.pipelineDepth,
+                requestTimeout: configuration.requestTimeout,
+                maxResponseSize: configuration.maxResponseSize
             )
         )
-        self.queue = RequestQueue(limit: configuration.queueLimit)
         self.lastWorkerActivity = loop.now
     }
 
@@ -106,9 +105,9 @@ final class WorkerPool: @unchecked Sendable {
     /// Queues a complete request; the answer arrives through `request.respond`.
     func submit(_ request: ProxiedRequest) {
         if self.loop.inEventLoop {
-            self.accept(request)
+            self.perform(self.supervisor.requestReceived(request, now: self.loop.now))
         } else {
-            self.loop.execute { self.accept(request) }
+            self.loop.execute { self.perform(self.supervisor.requestReceived(request, now: self.loop.now)) }
         }
     }
 

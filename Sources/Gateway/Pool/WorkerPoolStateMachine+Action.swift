@@ -1,6 +1,7 @@
 import Glibc
 import Logging
 import NIOCore
+import Protocol
 
 extension WorkerPoolStateMachine {
     /// A worker process to start: the caller launches it and reports `launched` or
@@ -16,23 +17,21 @@ extension WorkerPoolStateMachine {
     enum Action {
         /// Start a worker process.
         case launch(LaunchOrder)
-        /// The worker said hello: the dispatcher may give it requests.
-        case admit(WorkerID)
-        /// Its replacement is ready: retire it once it has no request in hand (at once if
-        /// idle, by reporting `workerIdle`).
-        case retireWhenIdle(WorkerID)
         /// Stop the worker: the drain frame, or SIGTERM when `viaSignal` or it has no socket.
         /// SIGKILL follows from here after the grace.
         case drain(WorkerID, pid: pid_t, viaSignal: Bool)
         case signal(pid_t, CInt)
-        /// The worker is gone (socket closed or exit collected): the dispatcher puts back or
-        /// fails the requests it held and forgets its socket.
-        case release(WorkerID)
+        /// The worker is gone (socket closed or exit collected): forget its socket.
+        case forget(WorkerID)
+        /// Write the request's frames, with this frame id, to the worker's socket.
+        case send(WorkerID, frameID: UInt32, ProxiedRequest)
+        /// Answer the client.
+        case answer(ProxiedRequest, GatewayResponse, workerPID: pid_t?, statistics: RequestStatistics?)
         case countRestart(WorkerRestartReason)
         case notify(PoolEvent)
         case log(Logger.Level, Logger.Message, Logger.Metadata)
-        /// Set the one supervision timer (replacing any earlier one); when it fires, call
-        /// `supervise(reaped:now:)`.
+        /// Set the one timer (replacing any earlier one): the next delayed start, SIGKILL or
+        /// request deadline. When it fires, call `supervise(reaped:now:)`; it may fire early.
         case scheduleTimer(at: NIODeadline)
         case cancelTimer
         /// Stopping, and every worker is reaped.

@@ -90,35 +90,13 @@ extension WorkerPoolStateMachine {
             self.workers[id]?.replacing = nil
             self.replacementReady(oldWorkerID: old, now: now, into: &actions)
         }
-        actions.append(.admit(id))
+        self.becameIdle(id, now: now, into: &actions)
         if !self.announcedReady, self.isFullyReady {
             self.announcedReady = true
             actions.append(.notify(.ready))
         }
+        self.dispatch(now: now, into: &actions)
         self.scheduleTimer(now: now, into: &actions)
-        return actions
-    }
-
-    /// The worker has no request in hand. It retires if its replacement is ready or the pool
-    /// stops with nothing left to do, or starts recycling once over its request limit.
-    mutating func workerIdle(_ id: WorkerID, requestsServed: Int, queueIsEmpty: Bool, now: NIODeadline) -> [Action] {
-        guard let worker = self.workers[id], worker.phase == .serving else { return [] }
-        var actions: [Action] = []
-        if worker.retireWhenIdle || (self.isStopping && queueIsEmpty) {
-            self.retire(id, viaSignal: false, now: now, into: &actions)
-        } else if let limit = worker.requestLimit, requestsServed >= limit {
-            self.startRecycle(id, now: now, into: &actions)
-        }
-        self.scheduleTimer(now: now, into: &actions)
-        return actions
-    }
-
-    /// A busy worker reached its request limit and gets no break (pipelining): recycling
-    /// cannot wait for it to be idle.
-    mutating func requestLimitReached(_ id: WorkerID, now: NIODeadline) -> [Action] {
-        guard self.workers[id]?.phase == .serving else { return [] }
-        var actions: [Action] = []
-        self.startRecycle(id, now: now, into: &actions)
         return actions
     }
 
@@ -127,12 +105,13 @@ extension WorkerPoolStateMachine {
     mutating func socketClosed(_ id: WorkerID, reason: String, now: NIODeadline) -> [Action] {
         var actions: [Action] = []
         self.disconnect(id, reason: reason, now: now, into: &actions)
+        self.dispatch(now: now, into: &actions)
         return actions
     }
 
     /// One supervision pass, gunicorn's arbiter loop body: the exits collected by `waitpid`
-    /// (each pid once), then the deadlines, then the worker count. SIGCHLD, socket closes and
-    /// the timer all come here.
+    /// (each pid once), then the deadlines (SIGKILL, 504), then the worker count, then the
+    /// queue. SIGCHLD, socket closes and the timer all come here.
     mutating func supervise(reaped: [(pid: pid_t, status: ChildProcessStatus)], now: NIODeadline) -> [Action] {
         if let timer = self.timer, timer <= now {
             self.timer = nil  // it fired (or is about to, and finds nothing to do)
@@ -145,8 +124,9 @@ extension WorkerPoolStateMachine {
         return actions
     }
 
-    /// The worker broke the protocol: stopped with SIGTERM and replaced like a crashed one.
-    /// The dispatcher has already answered its request.
+    /// The worker broke the protocol: its request gets 502 (or the retry policy of a dead
+    /// worker's request if nothing was answered yet), and it is stopped with SIGTERM and
+    /// replaced like a crashed one.
     mutating func misbehaved(_ id: WorkerID, reason: String, now: NIODeadline) -> [Action] {
         guard let worker = self.workers[id] else { return [] }
         var actions: [Action] = []
@@ -172,17 +152,7 @@ extension WorkerPoolStateMachine {
             )
             self.countRestart(.crash, into: &actions)
         }
-        self.retire(id, viaSignal: true, now: now, into: &actions)
-        self.supervise(now: now, into: &actions)
-        return actions
-    }
-
-    /// The worker's request ran past its deadline (the dispatcher answered 504): it is
-    /// stopped with SIGTERM and replaced.
-    mutating func requestTimedOut(_ id: WorkerID, now: NIODeadline) -> [Action] {
-        guard self.workers[id] != nil else { return [] }
-        var actions: [Action] = []
-        self.countRestart(.timeout, into: &actions)
+        self.failCurrentOfMisbehaving(id, into: &actions)
         self.retire(id, viaSignal: true, now: now, into: &actions)
         self.supervise(now: now, into: &actions)
         return actions

@@ -91,7 +91,7 @@ extension WorkerPoolStateMachine {
         if self.workers[oldWorkerID] != nil {
             self.countRestart(isRecycle ? .recycle : .reload, into: &actions)
             self.workers[oldWorkerID]?.retireWhenIdle = true
-            actions.append(.retireWhenIdle(oldWorkerID))
+            self.becameIdle(oldWorkerID, now: now, into: &actions)  // retires it now if it holds nothing
         }
         if isRecycle {
             self.recycle = nil

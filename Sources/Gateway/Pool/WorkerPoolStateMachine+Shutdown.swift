@@ -4,8 +4,8 @@ import NIOCore
 
 /// SIGTERM: drain, then stop; SIGKILL for what is left.
 extension WorkerPoolStateMachine {
-    /// SIGTERM: no new workers. Workers retire as they run out of work (`workerIdle`,
-    /// `queueDrained`); `.shutdownComplete` follows once every one is reaped.
+    /// SIGTERM: no new workers. Workers retire as they run out of work (`becameIdle`,
+    /// `retireUnoccupiedWorkers`); `.shutdownComplete` follows once every one is reaped.
     mutating func shutdownRequested(now: NIODeadline) -> [Action] {
         switch self.mode {
         case .running:
@@ -18,25 +18,6 @@ extension WorkerPoolStateMachine {
         }
         var actions: [Action] = []
         self.supervise(now: now, into: &actions)
-        return actions
-    }
-
-    /// While stopping, nothing waits in the queue: `idle` workers and workers that have not
-    /// said hello retire.
-    mutating func queueDrained(idle: [WorkerID], now: NIODeadline) -> [Action] {
-        guard self.isStopping else { return [] }
-        var actions: [Action] = []
-        for worker in self.workers.values {
-            switch worker.phase {
-            case .starting:
-                self.retire(worker.id, viaSignal: false, now: now, into: &actions)
-            case .serving where idle.contains(worker.id):
-                self.retire(worker.id, viaSignal: false, now: now, into: &actions)
-            case .serving, .stopping, .disconnected:
-                break
-            }
-        }
-        self.scheduleTimer(now: now, into: &actions)
         return actions
     }
 

@@ -6,10 +6,13 @@ import NIOCore
 /// retiring, and the one timer.
 extension WorkerPoolStateMachine {
 
-    /// Deadlines, then the worker count, then the timer; and the end of a shutdown.
+    /// Deadlines, then the worker count, then the queue, then the timer; and the end of a
+    /// shutdown.
     mutating func supervise(now: NIODeadline, into actions: inout [Action]) {
         self.enforceStopDeadlines(now: now, into: &actions)
+        self.enforceRequestDeadlines(now: now, into: &actions)
         self.maintainWorkerCount(now: now, into: &actions)
+        self.dispatch(now: now, into: &actions)
         if case .stopping(reportedDone: false) = self.mode, self.workers.isEmpty {
             self.mode = .stopping(reportedDone: true)
             actions.append(.shutdownComplete)
@@ -44,7 +47,7 @@ extension WorkerPoolStateMachine {
             return
         case .starting:
             self.workers[id]?.phase = .disconnected(since: now)
-            actions.append(.release(id))
+            self.release(id, now: now, into: &actions)
             actions.append(
                 .log(
                     .warning,
@@ -62,7 +65,7 @@ extension WorkerPoolStateMachine {
         case .serving:
             self.workers[id]?.phase = .disconnected(since: now)
             self.workers[id]?.exitedUnexpectedly = true
-            actions.append(.release(id))
+            self.release(id, now: now, into: &actions)
             actions.append(
                 .log(
                     .warning,
@@ -72,9 +75,16 @@ extension WorkerPoolStateMachine {
             )
         case .stopping:
             self.workers[id]?.phase = .disconnected(since: now)
-            actions.append(.release(id))
+            self.release(id, now: now, into: &actions)
         }
         self.abandonReplacements(of: id, now: now, into: &actions)
+    }
+
+    /// The worker is gone (socket closed or exit collected): its requests are put back or
+    /// failed, and the caller forgets its socket.
+    private mutating func release(_ id: WorkerID, now: NIODeadline, into actions: inout [Action]) {
+        self.releaseRequests(of: id, now: now, into: &actions)
+        actions.append(.forget(id))
     }
 
     /// SIGKILL for stopping workers past their grace.
@@ -183,6 +193,7 @@ extension WorkerPoolStateMachine {
         case .starting, .serving:
             self.workers[id]?.phase = .stopping(killAt: now + self.configuration.killGrace, killSent: false)
             self.workers[id]?.retireWhenIdle = false
+            self.idle.removeAll { $0 == id }
             actions.append(.drain(id, pid: worker.pid, viaSignal: viaSignal))
         }
     }
@@ -192,8 +203,9 @@ extension WorkerPoolStateMachine {
         actions.append(.countRestart(reason))
     }
 
-    /// The one timer: the earliest delayed start, SIGKILL, or second look at a worker whose
-    /// socket closed before its exit was collected (SIGCHLD normally comes first).
+    /// The one timer: the earliest delayed start, SIGKILL, request deadline, or second look at
+    /// a worker whose socket closed before its exit was collected (SIGCHLD normally comes
+    /// first). Requests starting later move it only when they come due first (`start`).
     mutating func scheduleTimer(now: NIODeadline, into actions: inout [Action]) {
         var next: NIODeadline?
         func consider(_ deadline: NIODeadline) {
@@ -205,6 +217,9 @@ extension WorkerPoolStateMachine {
             }
         }
         for worker in self.workers.values {
+            if let deadline = worker.requests.current?.deadline {
+                consider(deadline)
+            }
             switch worker.phase {
             case .stopping(let killAt, killSent: false):
                 consider(killAt)

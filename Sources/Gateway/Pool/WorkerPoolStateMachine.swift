@@ -2,18 +2,15 @@ import Glibc
 import Logging
 import NIOCore
 
-/// The supervisor's decisions as a value, like postgres-nio's `PoolStateMachine` and
-/// gunicorn's arbiter: which slot gets a worker and when (capped exponential backoff for a
-/// slot that keeps failing), which worker is replaced and by whom (recycling, rolling
-/// reloads), when a stopping worker gets SIGKILL, and how each exit is counted.
+/// The pool's decisions as a value, like postgres-nio's `PoolStateMachine` and gunicorn's
+/// arbiter: which slot gets a worker and when (capped exponential backoff for a slot that
+/// keeps failing), which worker is replaced and by whom (recycling, rolling reloads), when a
+/// stopping worker gets SIGKILL, how each exit is counted; and which worker runs each request
+/// (the bounded queue, pipelining, deadlines, retries after a worker died).
 ///
 /// No I/O and no clock: each event brings the time, and each returns the actions the
-/// `WorkerPool` performs (launch a process, drain or signal one, hand a ready worker to the
-/// dispatcher, release a gone worker's requests, count a restart, log, set the one timer).
-/// Request dispatch (queue, in-flight requests, pipelining) stays in the pool and reports
-/// here what the supervisor needs: a worker is idle, reached its request limit, broke the
-/// protocol or ran past its deadline. Pool-wide decisions about workers (weights, shares
-/// per event loop) belong here as more state per `Worker` and per slot.
+/// `WorkerPool` performs (launch a process, drain or signal one, write a request to a
+/// worker's socket, answer a client, count a restart, log, set the one timer).
 struct WorkerPoolStateMachine {
     typealias WorkerID = UInt64
 
@@ -27,6 +24,15 @@ struct WorkerPoolStateMachine {
         var killGrace: TimeAmount
         /// Longest backoff between two start attempts of a failing slot.
         var maxBackoff: TimeAmount
+        /// Requests that may wait for a worker; past it they get 503.
+        var queueLimit: Int = 1024
+        /// Requests one worker may hold when every worker is busy: the one it runs plus up to
+        /// `pipelineDepth - 1` already written to its socket. 1 turns pipelining off.
+        var pipelineDepth: Int = 1
+        /// A request running longer gets 504 and its worker is replaced.
+        var requestTimeout: TimeAmount = .seconds(30)
+        /// A worker response larger than this is treated as a broken worker.
+        var maxResponseSize: Int = 64 << 20
     }
 
     /// One worker process as the supervisor sees it, like nginx's `ngx_process_t`.
@@ -45,6 +51,31 @@ struct WorkerPoolStateMachine {
         /// Its socket closed while it served, not asked to stop: counted as exit or crash
         /// once its status is collected.
         var exitedUnexpectedly = false
+        /// The requests it holds.
+        var requests = WorkerRequests()
+        var requestsServed = 0
+
+        /// Where it is, as /status shows it: `serving` split into idle and busy.
+        var state: WorkerState {
+            switch self.phase {
+            case .starting: .starting
+            case .serving: self.requests.isEmpty ? .idle : .busy
+            case .stopping: .draining
+            case .disconnected: .exited
+            }
+        }
+    }
+
+    /// A worker's state as /status reports it.
+    enum WorkerState: String {
+        /// Launched, has not said hello yet.
+        case starting
+        case idle
+        case busy
+        /// Asked to finish and exit (recycle, reload, shutdown); takes no new requests.
+        case draining
+        /// Its socket closed; waiting to be reaped.
+        case exited
     }
 
     /// Where a worker is in its life.
@@ -101,10 +132,17 @@ struct WorkerPoolStateMachine {
     /// The deadline the caller's one timer is set for.
     var timer: NIODeadline?
     var nextWorkerID: WorkerID = 1
+    /// Requests waiting for a worker, oldest first.
+    var queue: RequestQueue<ProxiedRequest>
+    /// Serving workers holding no request, the one idle longest first: the next request goes
+    /// there, so load and recycling spread evenly.
+    var idle: [WorkerID] = []
+    var nextFrameID: UInt32 = 1
 
     init(configuration: Configuration) {
         self.configuration = configuration
         self.slots = Array(repeating: Slot(), count: configuration.workers)
+        self.queue = RequestQueue(limit: configuration.queueLimit)
     }
 
     var isStopping: Bool {

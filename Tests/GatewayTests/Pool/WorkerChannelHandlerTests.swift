@@ -51,7 +51,7 @@ final class WorkerChannelHandlerTests: XCTestCase {
 
     func testFramesFromTheWorkerAnswerTheRequest() throws {
         try self.sayHello()
-        XCTAssertEqual(self.pool.workers.values.first?.state, .idle, "hello made the worker ready")
+        XCTAssertEqual(self.pool.supervisor.workers.values.first?.state, .idle, "hello made the worker ready")
 
         let answer = NIOLockedValueBox<GatewayResponse?>(nil)
         self.pool.submit(
@@ -84,7 +84,7 @@ final class WorkerChannelHandlerTests: XCTestCase {
         }
         XCTAssertEqual(responseHead.status, 200)
         XCTAssertEqual(String(buffer: body), #"{"tags":[]}"#)
-        XCTAssertEqual(self.pool.workers.values.first?.state, .idle)
+        XCTAssertEqual(self.pool.supervisor.workers.values.first?.state, .idle)
     }
 
     func testAnInvalidFrameStopsTheWorkerAndClosesItsSocket() throws {

@@ -49,7 +49,7 @@ final class WorkerPoolReplacementTests: XCTestCase {
             $0.maxRequestsJitter = 10
         }
         harness.start()
-        let limits = harness.pool.workers.values.compactMap(\.requestLimit)
+        let limits = harness.pool.supervisor.workers.values.compactMap(\.requestLimit)
         XCTAssertEqual(limits.count, 20)
         XCTAssertTrue(limits.allSatisfy { (100...110).contains($0) }, "\(limits)")
         XCTAssertGreaterThan(Set(limits).count, 1, "20 draws are not all equal")

@@ -96,7 +96,7 @@ final class WorkerPoolRequestTests: XCTestCase {
             harness.submit()
         }
         XCTAssertEqual(harness.answers.map(\.status), [503], "one running, two waiting, the fourth refused")
-        XCTAssertEqual(harness.pool.queue.count, 2)
+        XCTAssertEqual(harness.pool.supervisor.queue.count, 2)
         let worker = harness.pids(.busy)[0]
         for _ in 0..<3 {
             try harness.answerAll(worker)

@@ -55,7 +55,7 @@ final class WorkerPoolStateMachineTests: XCTestCase {
         let (first, _) = machine.launched(orders[0], pid: 100, now: self.t0)
         let (second, _) = machine.launched(orders[1], pid: 101, now: self.t0)
         let afterFirst = machine.helloReceived(first.id, protocolVersion: 1, expected: 1, now: self.t0)
-        XCTAssertTrue(afterFirst.contains { if case .admit(first.id) = $0 { true } else { false } })
+        XCTAssertEqual(machine.idle, [first.id], "hello made it ready for requests")
         XCTAssertFalse(afterFirst.contains { if case .notify(.ready) = $0 { true } else { false } })
         let afterSecond = machine.helloReceived(second.id, protocolVersion: 1, expected: 1, now: self.t0)
         XCTAssertTrue(afterSecond.contains { if case .notify(.ready) = $0 { true } else { false } })
@@ -87,26 +87,28 @@ final class WorkerPoolStateMachineTests: XCTestCase {
     }
 
     func testStopDeadlineSendsSigkillOnceAndTheTimerFollowsIt() {
-        var machine = self.machine(workers: 1)
-        let id = self.ready(&machine)[0]
-        let stop = machine.requestTimedOut(id, now: self.t0)
-        XCTAssertEqual(self.restarts(stop), [.timeout])
+        var driver = MachineDriver(workers: 1, requestTimeout: .seconds(5))
+        let id = driver.ready()[0]
+        driver.submit()
+        XCTAssertEqual(driver.machine.timer, driver.now + .seconds(5), "the request's deadline")
+        let stop = driver.advance(by: .seconds(5))
+        XCTAssertEqual(driver.statuses, [504])
+        XCTAssertEqual(MachineDriver.restarts(stop), [.timeout])
         XCTAssertTrue(stop.contains { if case .drain(id, 100, viaSignal: true) = $0 { true } else { false } })
-        XCTAssertEqual(machine.timer, self.t0 + .seconds(2))
+        XCTAssertEqual(driver.machine.timer, driver.now + .seconds(2))
 
-        XCTAssertEqual(self.signals(machine.supervise(reaped: [], now: self.t0 + .seconds(1))), [])
-        XCTAssertEqual(self.signals(machine.supervise(reaped: [], now: self.t0 + .seconds(2))), ["100 9"])
-        XCTAssertEqual(self.signals(machine.supervise(reaped: [], now: self.t0 + .seconds(3))), [])
-        XCTAssertNil(machine.timer)
-        let reaped = machine.supervise(reaped: [(100, .signaled(SIGKILL))], now: self.t0 + .seconds(3))
-        XCTAssertEqual(self.restarts(reaped), [], "the timeout was the restart")
+        XCTAssertEqual(MachineDriver.signals(driver.advance(by: .seconds(1))), [])
+        XCTAssertEqual(MachineDriver.signals(driver.advance(by: .seconds(1))), ["100 9"])
+        XCTAssertEqual(MachineDriver.signals(driver.advance(by: .seconds(1))), [])
+        let reaped = driver.advance(by: .zero, reaped: [(100, .signaled(SIGKILL))])
+        XCTAssertEqual(MachineDriver.restarts(reaped), [], "the timeout was the restart")
     }
 
     func testSocketClosedBeforeTheExitKeepsOneRetryTimerUntilReaped() {
         var machine = self.machine(workers: 1)
         let id = self.ready(&machine)[0]
         let closed = machine.socketClosed(id, reason: "socket closed", now: self.t0)
-        XCTAssertTrue(closed.contains { if case .release(id) = $0 { true } else { false } })
+        XCTAssertTrue(closed.contains { if case .forget(id) = $0 { true } else { false } })
         let pass = machine.supervise(reaped: [], now: self.t0)
         XCTAssertEqual(self.launches(pass).map(\.slot), [0], "refilled before the exit is known")
         XCTAssertEqual(machine.timer, self.t0 + Machine.reapRetryInterval)
@@ -118,9 +120,9 @@ final class WorkerPoolStateMachineTests: XCTestCase {
     func testShutdownCompletesOnceEveryWorkerIsReapedAndStartsNoWorker() {
         var machine = self.machine(workers: 2)
         let ids = self.ready(&machine)
-        XCTAssertEqual(self.launches(machine.shutdownRequested(now: self.t0)), [])
-        let drained = machine.queueDrained(idle: ids, now: self.t0)
-        XCTAssertEqual(drained.filter { if case .drain = $0 { true } else { false } }.count, 2)
+        let drained = machine.shutdownRequested(now: self.t0)
+        XCTAssertEqual(self.launches(drained), [])
+        XCTAssertEqual(MachineDriver.drains(drained), ids, "nothing waits: idle workers retire at once")
         let first = machine.supervise(reaped: [(100, .exited(0))], now: self.t0)
         XCTAssertFalse(first.contains { if case .shutdownComplete = $0 { true } else { false } })
         XCTAssertEqual(self.launches(first), [])
@@ -130,35 +132,50 @@ final class WorkerPoolStateMachineTests: XCTestCase {
     }
 
     func testRecycleWaitsForTheRunningOneAndTakesItsTurnAfter() {
-        var machine = self.machine(workers: 2, maxRequests: 10)
-        let ids = self.ready(&machine)
-        let first = machine.workerIdle(ids[0], requestsServed: 10, queueIsEmpty: true, now: self.t0)
-        let replacement = self.launches(first)
+        var driver = MachineDriver(workers: 2, maxRequests: 1)
+        let ids = driver.ready()
+        let first = driver.submit()
+        let second = driver.submit()
+        XCTAssertEqual(driver.sent.map(\.worker), ids)
+        let replacement = MachineDriver.launches(driver.finish(first))
         XCTAssertEqual(replacement, [Machine.LaunchOrder(slot: 0, generation: 1, replacing: ids[0])])
-        XCTAssertEqual(
-            self.launches(machine.workerIdle(ids[1], requestsServed: 10, queueIsEmpty: true, now: self.t0)),
-            []
-        )
+        XCTAssertEqual(MachineDriver.launches(driver.finish(second)), [], "one recycle at a time")
 
-        let (new, _) = machine.launched(replacement[0], pid: 200, now: self.t0)
-        let ready = machine.helloReceived(new.id, protocolVersion: 1, expected: 1, now: self.t0)
-        XCTAssertTrue(ready.contains { if case .retireWhenIdle(ids[0]) = $0 { true } else { false } })
-        XCTAssertEqual(self.restarts(ready), [.recycle])
-        XCTAssertEqual(self.launches(ready), [Machine.LaunchOrder(slot: 1, generation: 1, replacing: ids[1])])
+        let (new, _) = driver.machine.launched(replacement[0], pid: 200, now: driver.now)
+        let ready = driver.record(
+            driver.machine.helloReceived(new.id, protocolVersion: 1, expected: 1, now: driver.now)
+        )
+        XCTAssertEqual(
+            MachineDriver.drains(ready),
+            [ids[0]],
+            "the idle old worker retires once its replacement is ready"
+        )
+        XCTAssertEqual(MachineDriver.restarts(ready), [.recycle])
+        XCTAssertEqual(MachineDriver.launches(ready), [Machine.LaunchOrder(slot: 1, generation: 1, replacing: ids[1])])
     }
 
     /// A worker whose replacement is ready may still finish pipelined requests past its
-    /// limit: it gets no second replacement.
+    /// limit: it gets no second replacement, and retires once it holds nothing.
     func testWorkerAlreadyReplacedIsNotRecycledAgain() {
-        var machine = self.machine(workers: 1, maxRequests: 10)
-        let old = self.ready(&machine)[0]
-        let order = self.launches(machine.requestLimitReached(old, now: self.t0))
-        XCTAssertEqual(order.count, 1)
-        XCTAssertEqual(self.launches(machine.requestLimitReached(old, now: self.t0)), [], "replacement starting")
-        let (new, _) = machine.launched(order[0], pid: 200, now: self.t0)
-        _ = machine.helloReceived(new.id, protocolVersion: 1, expected: 1, now: self.t0)
-        XCTAssertEqual(self.launches(machine.requestLimitReached(old, now: self.t0)), [], "replacement ready")
-        XCTAssertEqual(machine.restarts, [.recycle: 1])
+        var driver = MachineDriver(workers: 1, pipelineDepth: 4, maxRequests: 2)
+        let old = driver.ready()[0]
+        let requests = [driver.submit(), driver.submit(), driver.submit()]
+        XCTAssertEqual(driver.sent.count, 2, "not pipelined past its request limit")
+        let order = MachineDriver.launches(driver.finish(requests[0]))
+        XCTAssertEqual(order, [], "one answer short of the limit")
+        let recycle = MachineDriver.launches(driver.finish(requests[1]))
+        XCTAssertEqual(recycle.count, 1)
+        XCTAssertEqual(driver.sending(of: requests[2])?.worker, old, "it serves while its replacement starts")
+        let (new, _) = driver.machine.launched(recycle[0], pid: 200, now: driver.now)
+        let ready = driver.record(
+            driver.machine.helloReceived(new.id, protocolVersion: 1, expected: 1, now: driver.now)
+        )
+        XCTAssertEqual(MachineDriver.drains(ready), [], "busy: it finishes first")
+        let last = driver.finish(requests[2])
+        XCTAssertEqual(MachineDriver.drains(last), [old])
+        XCTAssertEqual(MachineDriver.launches(last), [], "past its limit, but already replaced")
+        XCTAssertEqual(driver.machine.restarts, [.recycle: 1])
+        XCTAssertEqual(driver.statuses, [200, 200, 200])
     }
 
     func testBackoffDoublesPerFailureWithinJitterAndStopsAtTheCap() {

@@ -55,13 +55,15 @@ final class PoolHarness {
     }
 
     /// Pids of live workers in `states`, by slot.
-    func pids(_ states: WorkerHandle.State...) -> [pid_t] {
-        self.pool.workers.values.filter { states.contains($0.state) }.sorted { ($0.slot, $0.id) < ($1.slot, $1.id) }
+    func pids(_ states: WorkerPoolStateMachine.WorkerState...) -> [pid_t] {
+        self.pool.supervisor.workers.values.filter { states.contains($0.state) }
+            .sorted { ($0.slot, $0.id) < ($1.slot, $1.id) }
             .map(\.pid)
     }
 
-    func worker(_ pid: pid_t) -> WorkerHandle? {
-        self.pool.workers.values.first { $0.pid == pid }
+    /// The state machine's record of the worker.
+    func worker(_ pid: pid_t) -> WorkerPoolStateMachine.Worker? {
+        self.pool.supervisor.workers.values.first { $0.pid == pid }
     }
 
     /// The worker sends its hello frame.

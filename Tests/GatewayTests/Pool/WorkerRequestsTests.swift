@@ -5,9 +5,9 @@ import XCTest
 @testable import Gateway
 
 /// Which busy workers may take a request behind the ones they hold.
-final class WorkerHandleTests: XCTestCase {
-    private func inFlight(_ method: String) -> WorkerHandle.InFlight {
-        WorkerHandle.InFlight(
+final class WorkerRequestsTests: XCTestCase {
+    private func inFlight(_ method: String) -> InFlightRequest {
+        InFlightRequest(
             request: ProxiedRequest(
                 head: RequestHead(method: method, target: "/x", peerAddress: "127.0.0.1", headers: []),
                 body: ByteBuffer(),
@@ -15,19 +15,15 @@ final class WorkerHandleTests: XCTestCase {
                 receivedAt: .now(),
                 deliver: { _, _ in }
             ),
-            frameID: 1,
-            startedAt: .now(),
-            responseHead: nil,
-            responseBody: ByteBuffer(),
-            timeout: nil
+            frameID: 1
         )
     }
 
-    private func worker(current: String?, pipelined: [String] = []) -> WorkerHandle {
-        let worker = WorkerHandle(id: 1, slot: 0, generation: 1, pid: 1, now: .now())
-        worker.inFlight = current.map(self.inFlight)
-        worker.pipelined = pipelined.map(self.inFlight)
-        return worker
+    private func worker(current: String?, pipelined: [String] = []) -> WorkerRequests {
+        var requests = WorkerRequests()
+        requests.current = current.map(self.inFlight)
+        requests.pipelined = pipelined.map(self.inFlight)
+        return requests
     }
 
     func testOnlyWorkersHoldingNothingButReadsTakeMore() {
@@ -41,9 +37,9 @@ final class WorkerHandleTests: XCTestCase {
     }
 
     func testTheLimitDoublesOnlyAfterAStreakOfAnswersWithoutTheDatabase() {
-        let worker = self.worker(current: "GET")
+        var worker = self.worker(current: "GET")
         XCTAssertEqual(worker.pipelineLimit(depth: 4), 4)
-        for _ in 1..<WorkerHandle.fastStreak {
+        for _ in 1..<WorkerRequests.fastStreak {
             worker.answered(databaseRoundTrips: 0)
         }
         XCTAssertEqual(worker.pipelineLimit(depth: 4), 4, "one answer short of the streak")
@@ -58,8 +54,8 @@ final class WorkerHandleTests: XCTestCase {
     }
 
     func testWithoutPipeliningTheLimitStaysOne() {
-        let worker = self.worker(current: "GET")
-        for _ in 0..<WorkerHandle.fastStreak {
+        var worker = self.worker(current: "GET")
+        for _ in 0..<WorkerRequests.fastStreak {
             worker.answered(databaseRoundTrips: 0)
         }
         XCTAssertEqual(worker.pipelineLimit(depth: 1), 1)

@@ -1,0 +1,144 @@
+import Glibc
+import Logging
+import NIOCore
+import Protocol
+
+/// Which worker runs each request: an idle worker at once, else the bounded FIFO queue (503
+/// past it); with pipelining, a busy worker whose current read is young may take one more.
+extension WorkerPoolStateMachine {
+    /// A complete client request arrives.
+    mutating func requestReceived(_ request: ProxiedRequest, now: NIODeadline) -> [Action] {
+        var actions: [Action] = []
+        if self.isStopping {
+            actions.append(.answer(request, .gatewayError(.shuttingDown), workerPID: nil, statistics: nil))
+            return actions
+        }
+        if self.queue.isEmpty, let worker = self.idle.first {
+            self.assign(request, to: worker, now: now, into: &actions)
+            return actions
+        }
+        guard self.queue.enqueue(request) else {
+            actions.append(.log(.warning, "queue full, answering 503", ["request_id": .string(request.requestID)]))
+            actions.append(.answer(request, .gatewayError(.queueFull), workerPID: nil, statistics: nil))
+            return actions
+        }
+        self.dispatch(now: now, into: &actions)
+        return actions
+    }
+
+    /// Hands queued requests to idle workers while there are both, then, with pipelining on,
+    /// to busy workers with room behind their current request. While stopping, once nothing
+    /// waits, idle workers retire.
+    mutating func dispatch(now: NIODeadline, into actions: inout [Action]) {
+        while !self.queue.isEmpty, let worker = self.idle.first ?? self.pickPipelineWorker(now: now),
+            let request = self.queue.dequeue()
+        {
+            self.assign(request, to: worker, now: now, into: &actions)
+        }
+        if self.isStopping, self.queue.isEmpty {
+            self.retireUnoccupiedWorkers(now: now, into: &actions)
+        }
+    }
+
+    /// A busy worker that may take one more request behind its current one, up to its
+    /// pipeline limit: fewest waiting, then the one whose current request started first
+    /// (likely the first to finish). Workers about to retire or recycle, workers holding a
+    /// write (`acceptsPipelinedRequests`), and workers whose request already runs longer than
+    /// `pipelineHeadLimit` (probably slow), get nothing more.
+    func pickPipelineWorker(now: NIODeadline) -> WorkerID? {
+        guard self.configuration.pipelineDepth > 1 else { return nil }
+        var best: (id: WorkerID, waiting: Int, startedAt: NIODeadline)?
+        for (id, worker) in self.workers where worker.phase == .serving && !worker.retireWhenIdle {
+            let requests = worker.requests
+            guard requests.acceptsPipelinedRequests, let startedAt = requests.current?.startedAt,
+                requests.count < requests.pipelineLimit(depth: self.configuration.pipelineDepth),
+                now - startedAt < Self.pipelineHeadLimit
+            else { continue }
+            if let limit = worker.requestLimit, worker.requestsServed + requests.count >= limit {
+                continue
+            }
+            let waiting = requests.pipelined.count
+            if let current = best,
+                current.waiting < waiting || (current.waiting == waiting && current.startedAt <= startedAt)
+            {
+                continue
+            }
+            best = (id, waiting, startedAt)
+        }
+        return best?.id
+    }
+
+    /// A request running longer than this is likely slow: nothing is pipelined behind it.
+    static var pipelineHeadLimit: TimeAmount { .milliseconds(50) }
+
+    /// Writes the request to the worker: it runs at once if the worker was idle, else after
+    /// what the worker holds.
+    mutating func assign(_ request: ProxiedRequest, to id: WorkerID, now: NIODeadline, into actions: inout [Action]) {
+        let frameID = self.nextFrameID
+        self.nextFrameID = self.nextFrameID == UInt32.max ? 1 : self.nextFrameID + 1
+        var inFlight = InFlightRequest(request: request, frameID: frameID)
+        inFlight.request.dispatchedAt = now
+        if self.workers[id]?.requests.current == nil {
+            self.idle.removeAll { $0 == id }
+            self.start(&inFlight, now: now, into: &actions)
+            self.workers[id]?.requests.current = inFlight
+        } else {
+            self.workers[id]?.requests.pipelined.append(inFlight)
+        }
+        actions.append(.send(id, frameID: frameID, request))
+    }
+
+    /// The worker begins the request now: its deadline starts. The one timer is moved only
+    /// when this deadline comes first; a timer that fires for a request that has finished
+    /// finds nothing to do and moves on to the next deadline.
+    mutating func start(_ inFlight: inout InFlightRequest, now: NIODeadline, into actions: inout [Action]) {
+        inFlight.startedAt = now
+        inFlight.request.dispatchedAt = now
+        let deadline = now + self.configuration.requestTimeout
+        inFlight.deadline = deadline
+        if self.timer.map({ deadline < $0 }) ?? true {
+            self.timer = deadline
+            actions.append(.scheduleTimer(at: deadline))
+        }
+    }
+
+    /// The worker holds no request: it retires if its replacement is ready or the pool stops
+    /// with nothing left to do, starts recycling once over its request limit, and otherwise
+    /// (also while its replacement starts) waits for the next request.
+    mutating func becameIdle(_ id: WorkerID, now: NIODeadline, into actions: inout [Action]) {
+        guard let worker = self.workers[id], worker.phase == .serving, worker.requests.isEmpty else { return }
+        if worker.retireWhenIdle || (self.isStopping && self.queue.isEmpty) {
+            self.retire(id, viaSignal: false, now: now, into: &actions)
+            self.scheduleTimer(now: now, into: &actions)
+            return
+        }
+        if !self.idle.contains(id) {
+            self.idle.append(id)
+        }
+        if let limit = worker.requestLimit, worker.requestsServed >= limit {
+            self.startRecycle(id, now: now, into: &actions)
+        }
+    }
+
+    /// While stopping with nothing queued: idle workers and workers that have not said hello
+    /// retire.
+    mutating func retireUnoccupiedWorkers(now: NIODeadline, into actions: inout [Action]) {
+        var retired = false
+        for id in self.workers.keys.sorted() {
+            guard let worker = self.workers[id] else { continue }
+            switch worker.phase {
+            case .starting:
+                self.retire(id, viaSignal: false, now: now, into: &actions)
+                retired = true
+            case .serving where worker.requests.isEmpty:
+                self.retire(id, viaSignal: false, now: now, into: &actions)
+                retired = true
+            case .serving, .stopping, .disconnected:
+                break
+            }
+        }
+        if retired {
+            self.scheduleTimer(now: now, into: &actions)
+        }
+    }
+}
