@@ -44,6 +44,16 @@ public struct FrameEncoder: Sendable {
             $0.writeInteger(hello.pid)
             $0.writeInteger(hello.protocolVersion)
             $0.writeLengthPrefixedString(hello.software)
+            // Without routes the table is left out, and the payload is the one of a worker that
+            // predates cost classes.
+            guard !hello.routeCosts.isEmpty else { return }
+            let routes = hello.routeCosts.prefix(Int(UInt16.max))
+            $0.writeInteger(UInt16(routes.count))
+            for route in routes {
+                $0.writeInteger(route.costClass.rawValue)
+                $0.writeLengthPrefixedString(route.method)
+                $0.writeLengthPrefixedString(route.template)
+            }
         }
     }
 

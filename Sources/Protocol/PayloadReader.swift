@@ -65,6 +65,31 @@ public struct PayloadReader {
         return headers
     }
 
+    /// The hello's table of routes that are not of the standard cost class: a UInt16 count,
+    /// then per route its class byte, method and template. Absent (nothing left) reads as
+    /// none, so an older worker's hello still decodes and fails the version check by name.
+    public mutating func readRouteCosts() throws(ProtocolError) -> [RouteCost] {
+        guard self.buffer.readableBytes > 0 else { return [] }
+        let count = Int(try self.readInteger(as: UInt16.self))
+        guard count <= self.limits.maxHeaderCount else {
+            throw .tooManyHeaders(count: count, limit: self.limits.maxHeaderCount)
+        }
+        guard count * 5 <= self.buffer.readableBytes else {
+            throw .truncatedPayload(frameType: self.frameType)
+        }
+        var routes: [RouteCost] = []
+        routes.reserveCapacity(count)
+        for _ in 0..<count {
+            let rawClass: UInt8 = try self.readInteger()
+            let method = try self.readString()
+            let template = try self.readString()
+            // A class this gateway does not know is treated as standard: never worse than before.
+            let costClass = CostClass(rawValue: rawClass) ?? .standard
+            routes.append(RouteCost(method: method, template: template, costClass: costClass))
+        }
+        return routes
+    }
+
     /// Everything that is left, for body payloads.
     public mutating func readRest() -> ByteBuffer {
         self.buffer.readSlice(length: self.buffer.readableBytes) ?? ByteBuffer()

@@ -7,11 +7,19 @@ public struct WorkerHello: Sendable, Hashable {
     public var protocolVersion: UInt8
     /// Free-form build identification for /status, e.g. "rookery-worker 0.1.0".
     public var software: String
+    /// The routes whose cost class is not `standard`, as the worker's router declares them.
+    public var routeCosts: [RouteCost]
 
-    public init(pid: Int32, protocolVersion: UInt8 = FrameHeader.currentVersion, software: String) {
+    public init(
+        pid: Int32,
+        protocolVersion: UInt8 = FrameHeader.currentVersion,
+        software: String,
+        routeCosts: [RouteCost] = []
+    ) {
         self.pid = pid
         self.protocolVersion = protocolVersion
         self.software = software
+        self.routeCosts = routeCosts
     }
 }
 
@@ -107,7 +115,10 @@ extension WorkerMessage: FrameMessage {
             let pid: Int32 = try reader.readInteger()
             let version: UInt8 = try reader.readInteger()
             let software = try reader.readString()
-            message = .hello(WorkerHello(pid: pid, protocolVersion: version, software: software))
+            let routeCosts = try reader.readRouteCosts()
+            message = .hello(
+                WorkerHello(pid: pid, protocolVersion: version, software: software, routeCosts: routeCosts)
+            )
         case .responseHead:
             let status: UInt16 = try reader.readInteger()
             let headers = try reader.readHeaders()

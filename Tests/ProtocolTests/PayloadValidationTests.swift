@@ -121,11 +121,11 @@ final class PayloadValidationTests: XCTestCase {
 
     func testTrailingBytesAfterAHelloAreRejected() {
         var bytes = WorkerFrameFixtures.hello
-        bytes[11] = 0x1D  // payload length 29: the hello's 27 bytes and two more
-        bytes += [0x00, 0x00]
+        bytes[11] = 0x1E  // payload length 30: the hello's 27 bytes, an empty route table, one more
+        bytes += [0x00, 0x00, 0xFF]
         XCTAssertEqual(
             DecoderHarness.error(decoding: bytes, as: WorkerMessage.self),
-            .trailingBytes(frameType: 0x81, count: 2)
+            .trailingBytes(frameType: 0x81, count: 1)
         )
     }
 

@@ -134,3 +134,66 @@ final class WorkerMessageRoundTripTests: XCTestCase {
         XCTAssertEqual(buffer.readableBytes, 0, "the decoder consumed the whole frame", file: file, line: line)
     }
 }
+
+/// The hello's table of routes that are not of the standard cost class.
+final class HelloRouteCostTests: XCTestCase {
+    func testRouteCostsRoundTripAfterTheSoftwareField() throws {
+        let hello = WorkerHello(
+            pid: 7,
+            software: "w",
+            routeCosts: [RouteCost(method: "POST", template: "/a/:b", costClass: .passwordHashing)]
+        )
+        var buffer = ByteBuffer()
+        FrameEncoder().writeHello(hello, into: &buffer)
+        let expectedPayload: [UInt8] = [
+            0x00, 0x00, 0x00, 0x07,  // pid
+            0x01,  // protocol version
+            0x00, 0x01, 0x77,  // "w"
+            0x00, 0x01,  // one route
+            0x01,  // password hashing
+            0x00, 0x04, 0x50, 0x4F, 0x53, 0x54,  // "POST"
+            0x00, 0x05, 0x2F, 0x61, 0x2F, 0x3A, 0x62,  // "/a/:b"
+        ]
+        XCTAssertEqual(Array(buffer.readableBytesView.dropFirst(FrameHeader.size)), expectedPayload)
+        var decoder = FrameDecoder<WorkerMessage>()
+        XCTAssertEqual(try decoder.decode(buffer: &buffer), Frame(requestID: 0, message: .hello(hello)))
+    }
+
+    func testAnUnknownClassReadsAsStandardAndALyingCountFails() throws {
+        var payload = ByteBuffer(bytes: [0, 0, 0, 7, 1, 0, 1, 0x77, 0, 1, 9, 0, 1, 0x47, 0, 1, 0x2F])
+        let decoded = try WorkerMessage.decode(type: 0x81, payload: payload, limits: .default)
+        XCTAssertEqual(
+            decoded,
+            .hello(
+                WorkerHello(
+                    pid: 7,
+                    software: "w",
+                    routeCosts: [RouteCost(method: "G", template: "/", costClass: .standard)]
+                )
+            )
+        )
+        payload = ByteBuffer(bytes: [0, 0, 0, 7, 1, 0, 1, 0x77, 0x7F, 0xFF])
+        XCTAssertThrowsError(try WorkerMessage.decode(type: 0x81, payload: payload, limits: .default))
+    }
+
+    func testRouteMatchingFollowsTheWorkerRouter() {
+        let login = RouteCost(method: "POST", template: "/api/users/login", costClass: .passwordHashing)
+        XCTAssertTrue(login.matches(method: "POST", path: "/api/users/login"))
+        XCTAssertTrue(login.matches(method: "POST", path: "/api/users/login/"), "empty segments are ignored")
+        XCTAssertTrue(login.matches(method: "POST", path: "//api//users/login"))
+        XCTAssertFalse(login.matches(method: "GET", path: "/api/users/login"))
+        XCTAssertFalse(login.matches(method: "post", path: "/api/users/login"), "methods are case-sensitive")
+        XCTAssertFalse(login.matches(method: "POST", path: "/api/users"))
+        XCTAssertFalse(login.matches(method: "POST", path: "/api/users/login/x"))
+        XCTAssertFalse(login.matches(method: "POST", path: "/api/users/%6Cogin"), "literals compare undecoded")
+        let comment = RouteCost(
+            method: "DELETE",
+            template: "/api/articles/:slug/comments/:id",
+            costClass: .passwordHashing
+        )
+        XCTAssertTrue(comment.matches(method: "DELETE", path: "/api/articles/a-b/comments/12"))
+        XCTAssertFalse(comment.matches(method: "DELETE", path: "/api/articles/a-b/comments"))
+        let read = RouteCost(method: "GET", template: "/x", costClass: .passwordHashing)
+        XCTAssertTrue(read.matches(method: "HEAD", path: "/x"), "HEAD is routed as GET")
+    }
+}

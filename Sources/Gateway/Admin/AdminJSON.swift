@@ -54,6 +54,20 @@ enum AdminJSON {
                 "depth": snapshot.queueDepth,
                 "limit": snapshot.queueLimit,
                 "oldest_wait_ms": snapshot.oldestWaitMilliseconds.map { $0 as Any } ?? NSNull(),
+                "classes": Dictionary(
+                    uniqueKeysWithValues: snapshot.costClasses.map { state -> (String, Any) in
+                        (
+                            state.label,
+                            [
+                                "in_flight": state.inFlight,
+                                "worker_limit": state.workerLimit.map { $0 as Any } ?? NSNull(),
+                                "queue_depth": state.queueDepth,
+                                "queue_limit": state.queueLimit,
+                                "rejected": state.rejected,
+                            ] as [String: Any]
+                        )
+                    }
+                ),
             ],
             "database": [
                 "reachable": snapshot.databaseReachable,

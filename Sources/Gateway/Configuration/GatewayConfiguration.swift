@@ -18,6 +18,10 @@ struct GatewayConfiguration: Sendable {
     var gracefulTimeout: Double
     var slowRequestThreshold: Double
     var queueLimit: Int
+    /// Most password-hashing requests (register, login, profile update) the workers run at once.
+    var passwordHashingWorkers: Int = 1
+    /// Password-hashing requests that may wait; beyond it they get 503, other requests do not.
+    var passwordHashingQueue: Int = 16
     /// Requests one worker may hold at once (1: no pipelining); see `WorkerPool.Configuration`.
     var workerPipelineDepth: Int = GatewayConfiguration.defaultPipelineDepth
     /// NIO event loops for client connections and the worker pool.
@@ -44,6 +48,19 @@ struct GatewayConfiguration: Sendable {
     /// processes means fewer context switches and PostgreSQL backends.
     static func defaultWorkerCount(cores: Int) -> Int {
         min(max(cores, 1) * 2, 64)
+    }
+
+    /// Default `--password-hashing-workers`: half the cores, at least 1, and (with more than one
+    /// worker) at least one worker left for everything else. scrypt is CPU-bound (~100 ms a
+    /// hash): on 2 cores one hashing worker leaves a core for cheap requests; on 64 cores 32
+    /// hash at once (~300 logins/s) and the other workers still serve reads.
+    static func defaultPasswordHashingWorkers(cores: Int, workers: Int) -> Int {
+        max(1, min(max(cores, 1) / 2, workers - 1))
+    }
+
+    /// Default `--password-hashing-queue`: 16 per hashing worker, about 1.6 s of waiting.
+    static func defaultPasswordHashingQueue(workers hashing: Int) -> Int {
+        hashing * 16
     }
 
     /// Default `--worker-pipeline-depth`: a busy worker may hold its current request and 3 more.
@@ -103,16 +120,24 @@ extension GatewayOptions {
         }
         let defaultWorkerPath = URL(fileURLWithPath: executablePath).deletingLastPathComponent()
             .appendingPathComponent("worker").path
+        let workers = try integer(
+            self.workers,
+            "WORKERS",
+            name: "workers",
+            default: GatewayConfiguration.defaultWorkerCount(cores: cores),
+            range: 1...256
+        )
+        let passwordHashingWorkers = try integer(
+            self.passwordHashingWorkers,
+            "PASSWORD_HASHING_WORKERS",
+            name: "password-hashing-workers",
+            default: GatewayConfiguration.defaultPasswordHashingWorkers(cores: cores, workers: workers),
+            range: 1...256
+        )
         return GatewayConfiguration(
             host: host,
             port: port,
-            workers: try integer(
-                self.workers,
-                "WORKERS",
-                name: "workers",
-                default: GatewayConfiguration.defaultWorkerCount(cores: cores),
-                range: 1...256
-            ),
+            workers: workers,
             databaseURL: value(self.databaseURL, "DATABASE_URL"),
             dataDirectory: value(self.dataDir, "DATA_DIR") ?? "./.data",
             jwtSecretFile: value(self.jwtSecretFile, "JWT_SECRET_FILE"),
@@ -157,6 +182,14 @@ extension GatewayOptions {
                 "QUEUE_LIMIT",
                 name: "queue-limit",
                 default: 1024,
+                range: 0...1_000_000
+            ),
+            passwordHashingWorkers: passwordHashingWorkers,
+            passwordHashingQueue: try integer(
+                self.passwordHashingQueue,
+                "PASSWORD_HASHING_QUEUE",
+                name: "password-hashing-queue",
+                default: GatewayConfiguration.defaultPasswordHashingQueue(workers: passwordHashingWorkers),
                 range: 0...1_000_000
             ),
             workerPipelineDepth: try integer(

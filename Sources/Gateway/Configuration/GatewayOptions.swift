@@ -89,6 +89,20 @@ struct GatewayOptions: ParsableArguments {
     var workerPipelineDepth: String?
 
     @Option(
+        name: .customLong("password-hashing-workers"),
+        help:
+            "Most requests that hash a password (register, login, profile update) the workers run at once; more wait in their own queue, so other requests always find a worker. (env: PASSWORD_HASHING_WORKERS, default: half the CPU cores, at least 1, at most workers - 1)"
+    )
+    var passwordHashingWorkers: String?
+
+    @Option(
+        name: .customLong("password-hashing-queue"),
+        help:
+            "Password-hashing requests that may wait; beyond it they get 503 with Retry-After, other requests do not. (env: PASSWORD_HASHING_QUEUE, default: 16 per password-hashing worker)"
+    )
+    var passwordHashingQueue: String?
+
+    @Option(
         name: .customLong("queue-limit"),
         help:
             "Requests that may wait for a worker; beyond it the gateway answers 503. (env: QUEUE_LIMIT, default: 1024)"

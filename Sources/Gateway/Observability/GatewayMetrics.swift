@@ -42,6 +42,13 @@ final class GatewayMetrics: Sendable {
         for reason in WorkerRestartReason.allCases {
             _ = Counter(label: "worker_restarts_total", dimensions: [("reason", reason.label)], factory: factory)
         }
+        for costClass in CostClass.allCases {
+            _ = Counter(
+                label: "rookery_class_rejected_total",
+                dimensions: [("class", costClass.label)],
+                factory: factory
+            )
+        }
     }
 
     private let factory: PrometheusMetricsFactory
@@ -96,6 +103,12 @@ final class GatewayMetrics: Sendable {
         return made
     }
 
+    /// A request refused with 503 because its cost class's queue was full.
+    func recordRejection(_ costClass: CostClass) {
+        Counter(label: "rookery_class_rejected_total", dimensions: [("class", costClass.label)], factory: self.factory)
+            .increment()
+    }
+
     func recordRestart(reason: String) {
         Counter(label: "worker_restarts_total", dimensions: [("reason", reason)], factory: self.factory)
             .increment()
@@ -118,6 +131,17 @@ final class GatewayMetrics: Sendable {
     func render(_ snapshot: PoolSnapshot) -> [UInt8] {
         Gauge(label: "rookery_queue_depth", factory: self.factory).record(snapshot.queueDepth)
         Gauge(label: "rookery_requests_in_flight", factory: self.factory).record(snapshot.busyWorkers)
+        for state in snapshot.costClasses {
+            let dimensions = [("class", state.label)]
+            Gauge(label: "rookery_class_in_flight", dimensions: dimensions, factory: self.factory).record(
+                state.inFlight
+            )
+            Gauge(label: "rookery_class_queue_depth", dimensions: dimensions, factory: self.factory)
+                .record(state.queueDepth)
+            if let limit = state.workerLimit {
+                Gauge(label: "rookery_class_worker_limit", dimensions: dimensions, factory: self.factory).record(limit)
+            }
+        }
         for state in ["starting", "idle", "busy", "draining"] {
             let count = snapshot.workers.filter { $0.state == state }.count
             Gauge(label: "rookery_workers", dimensions: [("state", state)], factory: self.factory).record(count)

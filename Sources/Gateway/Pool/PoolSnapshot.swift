@@ -25,8 +25,21 @@ struct PoolSnapshot: Sendable {
         var restartInMilliseconds: Int?
     }
 
+    /// One cost class's share of the pool (see `CostClass`).
+    struct CostClassState: Sendable {
+        var label: String
+        var inFlight: Int
+        /// Most it may hold at once; nil: no bound but the worker count.
+        var workerLimit: Int?
+        var queueDepth: Int
+        var queueLimit: Int
+        /// Refused with 503 because its queue was full, since the gateway started.
+        var rejected: Int
+    }
+
     var workers: [Worker]
     var slots: [Slot]
+    var costClasses: [CostClassState] = []
     var configuredWorkers: Int
     var generation: Int
     var reloading: Bool

@@ -20,6 +20,8 @@ struct ProxiedRequest: Sendable {
     var dispatchedAt: NIODeadline?
     /// How many workers have already died while running this request.
     var attempts: Int = 0
+    /// What it costs a worker, from the route table the workers sent (set by the pool).
+    var costClass = CostClass.standard
     /// Called exactly once, on any thread, with the outcome and where the time went.
     var deliver: @Sendable (GatewayResponse, ResponseTrace) -> Void
 
@@ -107,6 +109,16 @@ struct GatewayError: Error, Sendable {
         message: "is busy, retry later",
         retryAfterSeconds: 1
     )
+    /// Every worker the class may hold is busy and its queue is full; other classes still run.
+    static func classBusy(_ costClass: CostClass) -> GatewayError {
+        GatewayError(
+            status: 503,
+            field: "server",
+            message: "is busy with \(costClass.label.replacingOccurrences(of: "_", with: " ")), retry later",
+            retryAfterSeconds: 1
+        )
+    }
+
     static let shuttingDown = GatewayError(
         status: 503,
         field: "server",

@@ -48,6 +48,7 @@ extension WorkerPool {
                     workerID,
                     protocolVersion: hello.protocolVersion,
                     expected: FrameHeader.currentVersion,
+                    routeCosts: hello.routeCosts,
                     now: now
                 )
             )

@@ -44,9 +44,21 @@ extension WorkerPool {
                 restartInMilliseconds: state.restartAt.map { max(0, Int(($0 - now).nanoseconds / 1_000_000)) }
             )
         }
+        let machine = self.supervisor
+        let costClasses = CostClass.allCases.map { costClass in
+            PoolSnapshot.CostClassState(
+                label: costClass.label,
+                inFlight: machine.inFlightByClass[Int(costClass.rawValue)],
+                workerLimit: machine.configuration.classWorkerLimits[costClass],
+                queueDepth: machine.queue.count(of: costClass),
+                queueLimit: machine.queue.limit(of: costClass),
+                rejected: machine.rejectedByClass[Int(costClass.rawValue)]
+            )
+        }
         return PoolSnapshot(
             workers: workers,
             slots: slots,
+            costClasses: costClasses,
             configuredWorkers: self.configuration.workers,
             generation: self.supervisor.generation,
             reloading: self.supervisor.reload != nil,

@@ -65,6 +65,8 @@ extension WorkerPool {
             self.workers.removeValue(forKey: id)?.channel = nil
         case .countRestart(let reason):
             self.onRestart?(reason)
+        case .countRejection(let costClass):
+            self.onRejection?(costClass)
         case .notify(let event):
             self.onEvent?(event)
         case .log(let level, let message, let metadata):

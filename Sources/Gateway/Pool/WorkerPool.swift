@@ -34,6 +34,10 @@ final class WorkerPool: @unchecked Sendable {
         var killGrace: TimeAmount = .seconds(2)
         /// Longest backoff between two start attempts of a failing slot.
         var maxBackoff: TimeAmount = .seconds(30)
+        /// Most requests of a cost class the workers may hold at once (absent: no bound).
+        var classWorkerLimits: [CostClass: Int] = [:]
+        /// Requests of a cost class that may wait (absent: `queueLimit`).
+        var classQueueLimits: [CostClass: Int] = [:]
     }
 
     let loop: any EventLoop
@@ -57,6 +61,8 @@ final class WorkerPool: @unchecked Sendable {
     let startedAt = Date()
     /// Told about every worker restart, by reason (metrics).
     var onRestart: (@Sendable (WorkerRestartReason) -> Void)?
+    /// Told about every request refused because its cost class's queue was full (metrics).
+    var onRejection: (@Sendable (CostClass) -> Void)?
     /// Called on the pool loop when the pool becomes ready for the first time and after each reload.
     var onEvent: (@Sendable (PoolEvent) -> Void)?
     /// Workers with request frames written but not yet flushed; see `send(_:to:on:)`.
@@ -82,7 +88,9 @@ final class WorkerPool: @unchecked Sendable {
                 queueLimit: configuration.queueLimit,
                 pipelineDepth: configuration.pipelineDepth,
                 requestTimeout: configuration.requestTimeout,
-                maxResponseSize: configuration.maxResponseSize
+                maxResponseSize: configuration.maxResponseSize,
+                classWorkerLimits: configuration.classWorkerLimits,
+                classQueueLimits: configuration.classQueueLimits
             )
         )
         self.lastWorkerActivity = loop.now

@@ -28,6 +28,8 @@ extension WorkerPoolStateMachine {
         /// Answer the client.
         case answer(ProxiedRequest, GatewayResponse, workerPID: pid_t?, statistics: RequestStatistics?)
         case countRestart(WorkerRestartReason)
+        /// A request of the class was refused: its queue was full.
+        case countRejection(CostClass)
         case notify(PoolEvent)
         case log(Logger.Level, Logger.Message, Logger.Metadata)
         /// Set the one timer (replacing any earlier one): the next delayed start, SIGKILL or

@@ -56,6 +56,7 @@ extension WorkerPoolStateMachine {
             return self.misbehaved(id, reason: "response end for unknown request \(frameID)", now: now)
         }
         var actions: [Action] = []
+        self.left(finished)
         worker.requests.current = nil
         worker.requestsServed += 1
         worker.requests.answered(databaseRoundTrips: statistics.databaseRoundTrips)

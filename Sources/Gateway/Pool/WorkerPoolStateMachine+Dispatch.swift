@@ -3,8 +3,10 @@ import Logging
 import NIOCore
 import Protocol
 
-/// Which worker runs each request: an idle worker at once, else the bounded FIFO queue (503
-/// past it); with pipelining, a busy worker whose current read is young may take one more.
+/// Which worker runs each request: an idle worker at once, else its cost class's bounded FIFO
+/// queue (503 past it); with pipelining, a busy worker whose current read is young may take one
+/// more. A class with a worker limit never holds more workers than that, so the other classes
+/// always find workers free for them.
 extension WorkerPoolStateMachine {
     /// A complete client request arrives.
     mutating func requestReceived(_ request: ProxiedRequest, now: NIODeadline) -> [Action] {
@@ -13,26 +15,71 @@ extension WorkerPoolStateMachine {
             actions.append(.answer(request, .gatewayError(.shuttingDown), workerPID: nil, statistics: nil))
             return actions
         }
-        if self.queue.isEmpty, let worker = self.idle.first {
+        var request = request
+        request.costClass = self.costClass(of: request.head)
+        let costClass = request.costClass
+        if self.queue.count(of: costClass) == 0, self.hasRoom(for: costClass), let worker = self.idle.first {
             self.assign(request, to: worker, now: now, into: &actions)
             return actions
         }
         guard self.queue.enqueue(request) else {
-            actions.append(.log(.warning, "queue full, answering 503", ["request_id": .string(request.requestID)]))
-            actions.append(.answer(request, .gatewayError(.queueFull), workerPID: nil, statistics: nil))
+            self.rejectedByClass[Int(costClass.rawValue)] += 1
+            actions.append(.countRejection(costClass))
+            let response: GatewayError = costClass == .standard ? .queueFull : .classBusy(costClass)
+            actions.append(
+                .log(
+                    .warning,
+                    "queue full, answering 503",
+                    ["request_id": .string(request.requestID), "cost_class": .string(costClass.label)]
+                )
+            )
+            actions.append(.answer(request, .gatewayError(response), workerPID: nil, statistics: nil))
             return actions
         }
         self.dispatch(now: now, into: &actions)
         return actions
     }
 
+    /// The class of a request by the route table of the workers' hello; `standard` unless a
+    /// route says otherwise.
+    func costClass(of head: RequestHead) -> CostClass {
+        guard !self.routeCosts.isEmpty else { return .standard }
+        let path = head.target.prefix { $0 != "?" }
+        return self.routeCosts.first { $0.matches(method: head.method, path: path) }?.costClass ?? .standard
+    }
+
+    /// Whether the workers may take one more request of the class.
+    func hasRoom(for costClass: CostClass) -> Bool {
+        guard let limit = self.configuration.classWorkerLimits[costClass] else { return true }
+        return self.inFlightByClass[Int(costClass.rawValue)] < limit
+    }
+
+    /// The class whose waiting request runs next: of the classes with room, the one whose
+    /// oldest request arrived first.
+    func nextClassToRun() -> CostClass? {
+        var best: (costClass: CostClass, receivedAt: NIODeadline)?
+        for costClass in CostClass.allCases where self.hasRoom(for: costClass) {
+            guard let head = self.queue.first(of: costClass) else { continue }
+            if let current = best, current.receivedAt <= head.receivedAt { continue }
+            best = (costClass, head.receivedAt)
+        }
+        return best?.costClass
+    }
+
     /// Hands queued requests to idle workers while there are both, then, with pipelining on,
-    /// to busy workers with room behind their current request. While stopping, once nothing
-    /// waits, idle workers retire.
+    /// standard requests to busy workers with room behind their current request. While
+    /// stopping, once nothing waits, idle workers retire.
     mutating func dispatch(now: NIODeadline, into actions: inout [Action]) {
-        while !self.queue.isEmpty, let worker = self.idle.first ?? self.pickPipelineWorker(now: now),
-            let request = self.queue.dequeue()
-        {
+        while let next = self.nextClassToRun() {
+            if let worker = self.idle.first, let request = self.queue.dequeue(of: next) {
+                self.assign(request, to: worker, now: now, into: &actions)
+                continue
+            }
+            // Only standard requests wait in a busy worker's socket: an expensive one there
+            // would hold the worker's place in the class's share without running.
+            guard self.queue.count(of: .standard) > 0, let worker = self.pickPipelineWorker(now: now),
+                let request = self.queue.dequeue(of: .standard)
+            else { break }
             self.assign(request, to: worker, now: now, into: &actions)
         }
         if self.isStopping, self.queue.isEmpty {
@@ -74,10 +121,16 @@ extension WorkerPoolStateMachine {
     /// Writes the request to the worker: it runs at once if the worker was idle, else after
     /// what the worker holds.
     mutating func assign(_ request: ProxiedRequest, to id: WorkerID, now: NIODeadline, into actions: inout [Action]) {
+        guard self.workers[id] != nil else {
+            self.idle.removeAll { $0 == id }  // never expected: idle lists only live workers
+            self.queue.requeueAtFront(request)
+            return
+        }
         let frameID = self.nextFrameID
         self.nextFrameID = self.nextFrameID == UInt32.max ? 1 : self.nextFrameID + 1
         var inFlight = InFlightRequest(request: request, frameID: frameID)
         inFlight.request.dispatchedAt = now
+        self.inFlightByClass[Int(request.costClass.rawValue)] += 1
         if self.workers[id]?.requests.current == nil {
             self.idle.removeAll { $0 == id }
             self.start(&inFlight, now: now, into: &actions)
@@ -100,6 +153,11 @@ extension WorkerPoolStateMachine {
             self.timer = deadline
             actions.append(.scheduleTimer(at: deadline))
         }
+    }
+
+    /// A request left the worker that held it (answered, failed, put back or abandoned).
+    mutating func left(_ inFlight: InFlightRequest) {
+        self.inFlightByClass[Int(inFlight.request.costClass.rawValue)] -= 1
     }
 
     /// The worker holds no request: it retires if its replacement is ready or the pool stops

@@ -1,6 +1,7 @@
 import Glibc
 import Logging
 import NIOCore
+import Protocol
 
 /// The events of a worker's life and of the supervision pass.
 extension WorkerPoolStateMachine {
@@ -55,7 +56,13 @@ extension WorkerPoolStateMachine {
     }
 
     /// The worker said hello.
-    mutating func helloReceived(_ id: WorkerID, protocolVersion: UInt8, expected: UInt8, now: NIODeadline) -> [Action] {
+    mutating func helloReceived(
+        _ id: WorkerID,
+        protocolVersion: UInt8,
+        expected: UInt8,
+        routeCosts: [RouteCost] = [],
+        now: NIODeadline
+    ) -> [Action] {
         guard let worker = self.workers[id] else { return [] }
         switch worker.phase {
         case .stopping, .disconnected:
@@ -75,6 +82,8 @@ extension WorkerPoolStateMachine {
         var actions: [Action] = []
         self.slots[worker.slot].failures = 0
         self.lastStartError = nil
+        // The newest worker's table wins: after a reload, the new generation's routes count.
+        self.routeCosts = routeCosts
         self.workers[id]?.phase = .serving
         actions.append(
             .log(

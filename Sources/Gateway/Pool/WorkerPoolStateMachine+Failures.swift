@@ -23,12 +23,14 @@ extension WorkerPoolStateMachine {
                 )
             )
             for waiting in pipelined.reversed() {
+                self.left(waiting)
                 var request = waiting.request
                 request.dispatchedAt = nil
                 self.queue.requeueAtFront(request)
             }
         }
         if let current {
+            self.left(current)
             self.failInFlight(current, into: &actions)
         }
     }
@@ -69,6 +71,7 @@ extension WorkerPoolStateMachine {
     mutating func failCurrentOfMisbehaving(_ id: WorkerID, into actions: inout [Action]) {
         guard let current = self.workers[id]?.requests.current else { return }
         self.workers[id]?.requests.current = nil
+        self.left(current)
         if current.responseHead != nil {
             actions.append(.answer(current.request, .gatewayError(.badWorkerResponse), workerPID: nil, statistics: nil))
         } else {
@@ -84,6 +87,7 @@ extension WorkerPoolStateMachine {
                 let deadline = current.deadline, deadline <= now
             else { continue }
             self.workers[id]?.requests.current = nil
+            self.left(current)
             actions.append(
                 .log(
                     .warning,
@@ -112,6 +116,7 @@ extension WorkerPoolStateMachine {
         for id in self.workers.keys.sorted() {
             guard let (current, pipelined) = self.workers[id]?.requests.removeAll() else { continue }
             for inFlight in (current.map { [$0] } ?? []) + pipelined {
+                self.left(inFlight)
                 actions.append(.answer(inFlight.request, .gatewayError(.shuttingDown), workerPID: nil, statistics: nil))
             }
         }

@@ -1,6 +1,7 @@
 import Glibc
 import Logging
 import NIOCore
+import Protocol
 
 /// The pool's decisions as a value, like postgres-nio's `PoolStateMachine` and gunicorn's
 /// arbiter: which slot gets a worker and when (capped exponential backoff for a slot that
@@ -33,6 +34,11 @@ struct WorkerPoolStateMachine {
         var requestTimeout: TimeAmount = .seconds(30)
         /// A worker response larger than this is treated as a broken worker.
         var maxResponseSize: Int = 64 << 20
+        /// Most requests of a class the workers may hold at once; a class not named has no
+        /// bound but the worker count.
+        var classWorkerLimits: [CostClass: Int] = [:]
+        /// How many requests of a class may wait; a class not named gets `queueLimit`.
+        var classQueueLimits: [CostClass: Int] = [:]
     }
 
     /// One worker process as the supervisor sees it, like nginx's `ngx_process_t`.
@@ -132,8 +138,14 @@ struct WorkerPoolStateMachine {
     /// The deadline the caller's one timer is set for.
     var timer: NIODeadline?
     var nextWorkerID: WorkerID = 1
-    /// Requests waiting for a worker, oldest first.
-    var queue: RequestQueue<ProxiedRequest>
+    /// Requests waiting for a worker, per cost class, oldest first.
+    var queue: ClassQueues
+    /// The routes of a cost class other than standard, from the latest worker hello.
+    var routeCosts: [RouteCost] = []
+    /// Requests of each class the workers hold (running or pipelined), by `CostClass.rawValue`.
+    var inFlightByClass = [Int](repeating: 0, count: CostClass.allCases.count)
+    /// Requests of each class refused because its queue was full, by `CostClass.rawValue`.
+    var rejectedByClass = [Int](repeating: 0, count: CostClass.allCases.count)
     /// Serving workers holding no request, the one idle longest first: the next request goes
     /// there, so load and recycling spread evenly.
     var idle: [WorkerID] = []
@@ -142,7 +154,7 @@ struct WorkerPoolStateMachine {
     init(configuration: Configuration) {
         self.configuration = configuration
         self.slots = Array(repeating: Slot(), count: configuration.workers)
-        self.queue = RequestQueue(limit: configuration.queueLimit)
+        self.queue = ClassQueues(standardLimit: configuration.queueLimit, limits: configuration.classQueueLimits)
     }
 
     var isStopping: Bool {

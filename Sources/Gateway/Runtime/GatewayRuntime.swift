@@ -4,6 +4,7 @@ import Logging
 import NIOConcurrencyHelpers
 import NIOCore
 import NIOPosix
+import Protocol
 
 /// The serving gateway from start to exit: database, migrations, listeners, workers,
 /// signals, systemd, and the graceful stop in reverse order.
@@ -48,13 +49,16 @@ final class GatewayRuntime: Sendable {
                 pipelineDepth: configuration.workerPipelineDepth,
                 requestTimeout: .milliseconds(Int64(configuration.requestTimeout * 1000)),
                 maxRequests: configuration.maxRequests,
-                maxRequestsJitter: configuration.maxRequestsJitter
+                maxRequestsJitter: configuration.maxRequestsJitter,
+                classWorkerLimits: [.passwordHashing: configuration.passwordHashingWorkers],
+                classQueueLimits: [.passwordHashing: configuration.passwordHashingQueue]
             ),
             launcher: WorkerLauncher(workerPath: configuration.workerPath, environment: workerEnvironment),
             logger: logger
         )
         let metrics = GatewayMetrics()
         pool.onRestart = { reason in metrics.recordRestart(reason: reason.label) }
+        pool.onRejection = { costClass in metrics.recordRejection(costClass) }
         let observer = RequestObserver(
             logger: logger,
             metrics: metrics,

@@ -1,3 +1,5 @@
+import Protocol
+
 /// Matches a method and path against route templates such as `/api/articles/:slug/comments/:id`.
 ///
 /// Templates are split into segments once, at registration. Matching walks the registered
@@ -24,11 +26,17 @@ struct Router<Handler> {
     }
 
     private var routes: [Route] = []
+    /// The routes of a cost class other than `standard`, for the worker's hello.
+    private(set) var routeCosts: [RouteCost] = []
 
     /// Paths with more segments than this never match, whatever the templates.
     static var maxSegments: Int { 16 }
 
-    mutating func add(_ method: String, _ template: String, _ handler: Handler) {
+    /// Registers a route; `cost` tells the gateway how to schedule it (see `CostClass`).
+    mutating func add(_ method: String, _ template: String, cost: CostClass = .standard, _ handler: Handler) {
+        if cost != .standard {
+            self.routeCosts.append(RouteCost(method: method, template: template, costClass: cost))
+        }
         let segments = template.split(separator: "/", omittingEmptySubsequences: true).map { part in
             part.hasPrefix(":") ? Segment.parameter(String(part.dropFirst())) : Segment.literal(String(part))
         }

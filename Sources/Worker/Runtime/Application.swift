@@ -18,6 +18,9 @@ struct Application {
         if services.configuration.benchRoutes { BenchController.register(in: &self.router) }
     }
 
+    /// The routes the gateway schedules as other than `standard`, for the hello.
+    var routeCosts: [RouteCost] { self.router.routeCosts }
+
     /// Answers one request. Never throws: every failure becomes an error response.
     func respond(to request: HTTPRequest, logger: Logger) -> HTTPResponse {
         var response: HTTPResponse

@@ -49,7 +49,11 @@ final class WorkerLoop {
         defer { self.services.setBeforeRoundTrip(nil) }
         var hello = ByteBuffer()
         self.encoder.writeHello(
-            WorkerHello(pid: getpid(), software: "rookery-worker \(RookeryVersion.string)"),
+            WorkerHello(
+                pid: getpid(),
+                software: "rookery-worker \(RookeryVersion.string)",
+                routeCosts: self.application.routeCosts
+            ),
             into: &hello
         )
         try self.socket.write(hello)

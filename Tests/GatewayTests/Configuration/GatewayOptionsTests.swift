@@ -64,4 +64,15 @@ final class GatewayOptionsTests: XCTestCase {
         XCTAssertFalse(Redaction.conninfo("host=db password='a b' dbname=x").contains("a b"))
         XCTAssertFalse(Redaction.conninfo("postgresql://db/x?password=s3cret").contains("s3cret"))
     }
+
+    func testPasswordHashingDefaultsLeaveWorkersForEverythingElse() throws {
+        XCTAssertEqual(GatewayConfiguration.defaultPasswordHashingWorkers(cores: 2, workers: 4), 1)
+        XCTAssertEqual(GatewayConfiguration.defaultPasswordHashingWorkers(cores: 64, workers: 64), 32)
+        XCTAssertEqual(GatewayConfiguration.defaultPasswordHashingWorkers(cores: 8, workers: 2), 1)
+        XCTAssertEqual(GatewayConfiguration.defaultPasswordHashingWorkers(cores: 1, workers: 1), 1)
+        let configuration = try self.resolve(["--workers", "6", "--password-hashing-workers", "3"])
+        XCTAssertEqual(configuration.passwordHashingWorkers, 3)
+        XCTAssertEqual(configuration.passwordHashingQueue, 48, "16 per hashing worker")
+        XCTAssertThrowsError(try self.resolve(["--password-hashing-workers", "0"]))
+    }
 }

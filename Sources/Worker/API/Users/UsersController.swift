@@ -1,11 +1,15 @@
+import Protocol
+
 /// Registration, login and the current user: `POST /api/users`, `POST /api/users/login`,
 /// `GET /api/user`, `PUT /api/user`.
 enum UsersController {
     static func register(in router: inout Router<RouteHandler>, replays: inout OutcomeReplays) {
-        router.add("POST", "/api/users", registerUser)
-        router.add("POST", "/api/users/login", login)
+        router.add("POST", "/api/users", cost: .passwordHashing, registerUser)
+        router.add("POST", "/api/users/login", cost: .passwordHashing, login)
         router.add("GET", "/api/user", currentUser)
-        router.add("PUT", "/api/user", updateUser)
+        // Hashes only when the password changes; the gateway cannot see the body, so it counts
+        // every profile update as hashing: the share it may hold is bounded, nothing is refused.
+        router.add("PUT", "/api/user", cost: .passwordHashing, updateUser)
         // Every write here answers with a token, which the write ledger does not store.
         for template in ["/api/users", "/api/users/login", "/api/user"] {
             replays.add(route: template, replay)

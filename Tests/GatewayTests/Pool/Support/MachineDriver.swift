@@ -33,7 +33,9 @@ struct MachineDriver {
         queueLimit: Int = 4,
         pipelineDepth: Int = 1,
         requestTimeout: TimeAmount = .seconds(30),
-        maxRequests: Int = 0
+        maxRequests: Int = 0,
+        hashingWorkers: Int? = nil,
+        hashingQueue: Int? = nil
     ) {
         self.machine = Machine(
             configuration: Machine.Configuration(
@@ -44,10 +46,19 @@ struct MachineDriver {
                 maxBackoff: .seconds(30),
                 queueLimit: queueLimit,
                 pipelineDepth: pipelineDepth,
-                requestTimeout: requestTimeout
+                requestTimeout: requestTimeout,
+                classWorkerLimits: hashingWorkers.map { [.passwordHashing: $0] } ?? [:],
+                classQueueLimits: hashingQueue.map { [.passwordHashing: $0] } ?? [:]
             )
         )
     }
+
+    /// The routes the real worker declares as password hashing.
+    static let apiRouteCosts = [
+        RouteCost(method: "POST", template: "/api/users", costClass: .passwordHashing),
+        RouteCost(method: "POST", template: "/api/users/login", costClass: .passwordHashing),
+        RouteCost(method: "PUT", template: "/api/user", costClass: .passwordHashing),
+    ]
 
     /// Records the sends and answers among `actions` and returns them.
     @discardableResult
@@ -75,7 +86,15 @@ struct MachineDriver {
         var ids: [Machine.WorkerID] = []
         for order in Self.launches(self.record(self.machine.start(now: self.now))) {
             let (worker, _) = self.machine.launched(order, pid: pid_t(100 + order.slot), now: self.now)
-            self.record(self.machine.helloReceived(worker.id, protocolVersion: 1, expected: 1, now: self.now))
+            self.record(
+                self.machine.helloReceived(
+                    worker.id,
+                    protocolVersion: 1,
+                    expected: 1,
+                    routeCosts: Self.apiRouteCosts,
+                    now: self.now
+                )
+            )
             ids.append(worker.id)
         }
         return ids
@@ -144,6 +163,12 @@ struct MachineDriver {
         var actions = self.record(self.machine.socketClosed(id, reason: "socket closed", now: self.now))
         actions += self.record(self.machine.supervise(reaped: [(pid, status)], now: self.now))
         return actions
+    }
+
+    /// Ids of the requests that have been sent to a worker and not answered yet.
+    var running: [String] {
+        let answered = Set(self.answers.map(\.requestID))
+        return self.sent.map(\.requestID).filter { !answered.contains($0) }
     }
 
     /// Statuses of the answers so far, in order.

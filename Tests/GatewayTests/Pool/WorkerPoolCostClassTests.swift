@@ -1,0 +1,109 @@
+import Glibc
+import NIOCore
+import Protocol
+import XCTest
+
+@testable import Gateway
+
+/// Cost classes: password hashing holds at most its share of the workers and waits in its
+/// own queue; cheap requests never wait behind it while a worker is free.
+final class WorkerPoolCostClassTests: XCTestCase {
+    private let login = "/api/users/login"
+
+    func testHashingBeyondItsShareWaitsWhileReadsTakeTheFreeWorkers() {
+        var driver = MachineDriver(workers: 3, hashingWorkers: 1, hashingQueue: 4)
+        _ = driver.ready()
+        let first = driver.submit("POST", self.login)
+        let second = driver.submit("POST", self.login)
+        XCTAssertEqual(driver.running, [first], "one hashing at a time")
+        XCTAssertEqual(driver.machine.queue.count(of: .passwordHashing), 1)
+        let reads = [driver.submit(), driver.submit()]
+        XCTAssertEqual(driver.running, [first] + reads, "reads go past the waiting login to the free workers")
+        driver.finish(first)
+        XCTAssertEqual(driver.running, reads + [second], "the next login takes the freed share")
+        XCTAssertEqual(driver.machine.inFlightByClass, [2, 1])
+    }
+
+    func testAFullHashingQueueRefusesOnlyHashing() {
+        var driver = MachineDriver(workers: 2, queueLimit: 1, hashingWorkers: 1, hashingQueue: 1)
+        _ = driver.ready()
+        driver.submit("POST", self.login)
+        driver.submit("POST", "/api/users")
+        let refused = driver.submit("PUT", "/api/user")
+        XCTAssertEqual(driver.answers, [.init(requestID: refused, status: 503)])
+        XCTAssertEqual(driver.machine.rejectedByClass, [0, 1])
+        let read = driver.submit("GET", "/api/user")
+        XCTAssertNotNil(driver.sending(of: read), "the second worker is free for it")
+        XCTAssertEqual(driver.statuses, [503], "the read was not refused")
+    }
+
+    func testTheRefusalNamesTheClassAndAsksToRetry() {
+        let error = GatewayError.classBusy(.passwordHashing)
+        XCTAssertEqual(error.status, 503)
+        XCTAssertEqual(error.retryAfterSeconds, 1)
+        XCTAssertEqual(error.message, "is busy with password hashing, retry later")
+    }
+
+    /// Logins are not starved by a read flood: with room in their share, the oldest waiting
+    /// request runs first, whatever its class.
+    func testTheOldestWaitingRequestRunsFirstWhenItsClassHasRoom() {
+        var driver = MachineDriver(workers: 1, queueLimit: 8, hashingWorkers: 1, hashingQueue: 4)
+        _ = driver.ready()
+        let busy = driver.submit()
+        driver.now = driver.now + .milliseconds(1)
+        let read = driver.submit()
+        driver.now = driver.now + .milliseconds(1)
+        let loginID = driver.submit("POST", self.login)
+        driver.finish(busy)
+        XCTAssertEqual(driver.running, [read])
+        driver.finish(read)
+        XCTAssertEqual(driver.running, [loginID])
+    }
+
+    func testLoginsAreNeverPipelinedBehindReads() {
+        var driver = MachineDriver(workers: 1, queueLimit: 8, pipelineDepth: 4, hashingWorkers: 1)
+        _ = driver.ready()
+        let read = driver.submit()
+        let loginID = driver.submit("POST", self.login)
+        let secondRead = driver.submit()
+        XCTAssertEqual(driver.running, [read, secondRead], "the read was pipelined, the login waits")
+        driver.finish(read)
+        driver.finish(secondRead)
+        XCTAssertEqual(driver.running, [loginID])
+    }
+
+    func testAHashingRequestOfADeadWorkerGivesItsShareBack() {
+        var driver = MachineDriver(workers: 2, hashingWorkers: 1, hashingQueue: 4)
+        let ids = driver.ready()
+        driver.submit("POST", self.login, writeKey: "k")
+        let waiting = driver.submit("POST", "/api/users", writeKey: "k2")
+        driver.exit(ids[0], .signaled(SIGKILL))
+        XCTAssertEqual(driver.machine.inFlightByClass, [0, 1], "the question about the dead login holds the share")
+        XCTAssertNil(driver.sending(of: waiting))
+        driver.finish(
+            "r1",
+            headers: [HeaderField(name: InternalHeaders.outcome, value: InternalHeaders.outcomeNotCommitted)]
+        )
+        XCTAssertEqual(driver.statuses, [502])
+        XCTAssertNotNil(driver.sending(of: waiting))
+        driver.finish(waiting)
+        XCTAssertEqual(driver.machine.inFlightByClass, [0, 0])
+    }
+
+    func testWithoutALimitOrARouteTableEverythingIsStandard() {
+        var machine = WorkerPoolStateMachine(
+            configuration: .init(
+                workers: 1,
+                maxRequests: 0,
+                maxRequestsJitter: 0,
+                killGrace: .seconds(2),
+                maxBackoff: .seconds(30)
+            )
+        )
+        let head = RequestHead(method: "POST", target: "/api/users/login?x=1", peerAddress: "", headers: [])
+        XCTAssertEqual(machine.costClass(of: head), .standard, "no hello yet")
+        machine.routeCosts = MachineDriver.apiRouteCosts
+        XCTAssertEqual(machine.costClass(of: head), .passwordHashing, "the query is not part of the path")
+        XCTAssertTrue(machine.hasRoom(for: .passwordHashing), "no limit configured")
+    }
+}
