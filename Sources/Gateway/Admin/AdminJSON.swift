@@ -54,6 +54,7 @@ enum AdminJSON {
                 "depth": snapshot.queueDepth,
                 "limit": snapshot.queueLimit,
                 "oldest_wait_ms": snapshot.oldestWaitMilliseconds.map { $0 as Any } ?? NSNull(),
+                "hedged": snapshot.hedgedRequests,
                 "classes": Dictionary(
                     uniqueKeysWithValues: snapshot.costClasses.map { state -> (String, Any) in
                         (

@@ -15,6 +15,8 @@ struct GatewayConfiguration: Sendable {
     var maxRequests: Int
     var maxRequestsJitter: Int
     var requestTimeout: Double
+    /// Seconds after which a read pipelined behind a running request is hedged; 0: never.
+    var hedgeAfter: Double = 0.1
     var gracefulTimeout: Double
     var slowRequestThreshold: Double
     var queueLimit: Int
@@ -98,6 +100,16 @@ extension GatewayOptions {
             try options.seconds(flag, variable, name: name, default: fallback)
         }
 
+        func hedgeAfter() throws -> Double {
+            guard let text = value(self.hedgeAfter, "HEDGE_AFTER") else { return 0.1 }
+            guard let number = Double(text), number >= 0, number <= 86_400 else {
+                throw GatewayConfigurationError(
+                    "invalid --hedge-after \"\(text)\": expected seconds between 0 (off) and 86400"
+                )
+            }
+            return number
+        }
+
         let logFormatText = value(self.logFormat, "LOG_FORMAT") ?? "text"
         guard let logFormat = GatewayConfiguration.LogFormat(rawValue: logFormatText) else {
             throw GatewayConfigurationError("invalid --log-format \"\(logFormatText)\": expected text or json")
@@ -165,6 +177,7 @@ extension GatewayOptions {
                 range: 0...Int(Int32.max)
             ),
             requestTimeout: try seconds(self.requestTimeout, "REQUEST_TIMEOUT", name: "request-timeout", default: 30),
+            hedgeAfter: try hedgeAfter(),
             gracefulTimeout: try seconds(
                 self.gracefulTimeout,
                 "GRACEFUL_TIMEOUT",

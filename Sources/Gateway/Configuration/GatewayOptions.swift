@@ -89,6 +89,13 @@ struct GatewayOptions: ParsableArguments {
     var workerPipelineDepth: String?
 
     @Option(
+        name: .customLong("hedge-after"),
+        help:
+            "Seconds after which a GET or HEAD waiting in a busy worker's socket behind a request still running is also given to an idle worker; the first answer wins. 0 turns hedging off. (env: HEDGE_AFTER, default: 0.1)"
+    )
+    var hedgeAfter: String?
+
+    @Option(
         name: .customLong("password-hashing-workers"),
         help:
             "Most requests that hash a password (register, login, profile update) the workers run at once; more wait in their own queue, so other requests always find a worker. (env: PASSWORD_HASHING_WORKERS, default: half the CPU cores, at least 1, at most workers - 1)"

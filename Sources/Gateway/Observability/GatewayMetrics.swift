@@ -42,6 +42,7 @@ final class GatewayMetrics: Sendable {
         for reason in WorkerRestartReason.allCases {
             _ = Counter(label: "worker_restarts_total", dimensions: [("reason", reason.label)], factory: factory)
         }
+        _ = Counter(label: "rookery_hedged_requests_total", factory: factory)
         for costClass in CostClass.allCases {
             _ = Counter(
                 label: "rookery_class_rejected_total",
@@ -101,6 +102,11 @@ final class GatewayMetrics: Sendable {
         )
         self.cache.withLockedValue { $0[key] = made }
         return made
+    }
+
+    /// A read pipelined behind a stalled request was also given to an idle worker.
+    func recordHedge() {
+        Counter(label: "rookery_hedged_requests_total", factory: self.factory).increment()
     }
 
     /// A request refused with 503 because its cost class's queue was full.

@@ -12,6 +12,9 @@ struct InFlightRequest {
     var deadline: NIODeadline?
     var responseHead: ResponseHead?
     var responseBody = ByteBuffer()
+    /// Set when the request was hedged: another copy of it runs on another worker, and the
+    /// first answer wins (see `WorkerPoolStateMachine+Hedging`).
+    var hedgeID: UInt64?
 
     init(request: ProxiedRequest, frameID: UInt32) {
         self.request = request

@@ -40,6 +40,8 @@ struct PoolSnapshot: Sendable {
     var workers: [Worker]
     var slots: [Slot]
     var costClasses: [CostClassState] = []
+    /// Reads also given to a second worker since the gateway started.
+    var hedgedRequests = 0
     var configuredWorkers: Int
     var generation: Int
     var reloading: Bool

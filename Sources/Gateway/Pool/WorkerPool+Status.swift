@@ -59,6 +59,7 @@ extension WorkerPool {
             workers: workers,
             slots: slots,
             costClasses: costClasses,
+            hedgedRequests: machine.hedgedRequests,
             configuredWorkers: self.configuration.workers,
             generation: self.supervisor.generation,
             reloading: self.supervisor.reload != nil,

@@ -67,6 +67,8 @@ extension WorkerPool {
             self.onRestart?(reason)
         case .countRejection(let costClass):
             self.onRejection?(costClass)
+        case .countHedge:
+            self.onHedge?()
         case .notify(let event):
             self.onEvent?(event)
         case .log(let level, let message, let metadata):

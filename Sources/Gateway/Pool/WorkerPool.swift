@@ -38,6 +38,8 @@ final class WorkerPool: @unchecked Sendable {
         var classWorkerLimits: [CostClass: Int] = [:]
         /// Requests of a cost class that may wait (absent: `queueLimit`).
         var classQueueLimits: [CostClass: Int] = [:]
+        /// Hedge a read pipelined behind a request that has run this long; nil: never.
+        var hedgeAfter: TimeAmount? = nil
     }
 
     let loop: any EventLoop
@@ -63,6 +65,8 @@ final class WorkerPool: @unchecked Sendable {
     var onRestart: (@Sendable (WorkerRestartReason) -> Void)?
     /// Told about every request refused because its cost class's queue was full (metrics).
     var onRejection: (@Sendable (CostClass) -> Void)?
+    /// Told about every read also given to a second worker (metrics).
+    var onHedge: (@Sendable () -> Void)?
     /// Called on the pool loop when the pool becomes ready for the first time and after each reload.
     var onEvent: (@Sendable (PoolEvent) -> Void)?
     /// Workers with request frames written but not yet flushed; see `send(_:to:on:)`.
@@ -90,7 +94,8 @@ final class WorkerPool: @unchecked Sendable {
                 requestTimeout: configuration.requestTimeout,
                 maxResponseSize: configuration.maxResponseSize,
                 classWorkerLimits: configuration.classWorkerLimits,
-                classQueueLimits: configuration.classQueueLimits
+                classQueueLimits: configuration.classQueueLimits,
+                hedgeAfter: configuration.hedgeAfter
             )
         )
         self.lastWorkerActivity = loop.now

@@ -30,6 +30,8 @@ extension WorkerPoolStateMachine {
         case countRestart(WorkerRestartReason)
         /// A request of the class was refused: its queue was full.
         case countRejection(CostClass)
+        /// A read was also given to a second worker (hedged).
+        case countHedge
         case notify(PoolEvent)
         case log(Logger.Level, Logger.Message, Logger.Metadata)
         /// Set the one timer (replacing any earlier one): the next delayed start, SIGKILL or

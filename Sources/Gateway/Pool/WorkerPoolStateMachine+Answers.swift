@@ -66,7 +66,9 @@ extension WorkerPoolStateMachine {
             worker.requests.current = next
         }
         self.workers[id] = worker
-        self.answer(finished, head: head, workerPID: worker.pid, statistics: statistics, into: &actions)
+        if self.settleHedge(of: finished, answering: true) {
+            self.answer(finished, head: head, workerPID: worker.pid, statistics: statistics, into: &actions)
+        }
         if worker.requests.isEmpty {
             self.becameIdle(id, now: now, into: &actions)
         } else if let limit = worker.requestLimit, worker.requestsServed >= limit {

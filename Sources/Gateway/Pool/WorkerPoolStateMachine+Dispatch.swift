@@ -82,6 +82,9 @@ extension WorkerPoolStateMachine {
             else { break }
             self.assign(request, to: worker, now: now, into: &actions)
         }
+        if self.hedgeIsDue(now: now) {
+            self.hedgeStalledReads(now: now, into: &actions)
+        }
         if self.isStopping, self.queue.isEmpty {
             self.retireUnoccupiedWorkers(now: now, into: &actions)
         }
@@ -120,7 +123,13 @@ extension WorkerPoolStateMachine {
 
     /// Writes the request to the worker: it runs at once if the worker was idle, else after
     /// what the worker holds.
-    mutating func assign(_ request: ProxiedRequest, to id: WorkerID, now: NIODeadline, into actions: inout [Action]) {
+    mutating func assign(
+        _ request: ProxiedRequest,
+        to id: WorkerID,
+        hedgeID: UInt64? = nil,
+        now: NIODeadline,
+        into actions: inout [Action]
+    ) {
         guard self.workers[id] != nil else {
             self.idle.removeAll { $0 == id }  // never expected: idle lists only live workers
             self.queue.requeueAtFront(request)
@@ -129,6 +138,7 @@ extension WorkerPoolStateMachine {
         let frameID = self.nextFrameID
         self.nextFrameID = self.nextFrameID == UInt32.max ? 1 : self.nextFrameID + 1
         var inFlight = InFlightRequest(request: request, frameID: frameID)
+        inFlight.hedgeID = hedgeID
         inFlight.request.dispatchedAt = now
         self.inFlightByClass[Int(request.costClass.rawValue)] += 1
         if self.workers[id]?.requests.current == nil {
@@ -137,6 +147,9 @@ extension WorkerPoolStateMachine {
             self.workers[id]?.requests.current = inFlight
         } else {
             self.workers[id]?.requests.pipelined.append(inFlight)
+            if let startedAt = self.workers[id]?.requests.current?.startedAt {
+                self.notePipelined(behind: startedAt, into: &actions)
+            }
         }
         actions.append(.send(id, frameID: frameID, request))
     }

@@ -24,6 +24,7 @@ extension WorkerPoolStateMachine {
             )
             for waiting in pipelined.reversed() {
                 self.left(waiting)
+                guard self.settleHedge(of: waiting, answering: false) else { continue }
                 var request = waiting.request
                 request.dispatchedAt = nil
                 self.queue.requeueAtFront(request)
@@ -31,7 +32,9 @@ extension WorkerPoolStateMachine {
         }
         if let current {
             self.left(current)
-            self.failInFlight(current, into: &actions)
+            if self.settleHedge(of: current, answering: false) {
+                self.failInFlight(current, into: &actions)
+            }
         }
     }
 
@@ -72,6 +75,7 @@ extension WorkerPoolStateMachine {
         guard let current = self.workers[id]?.requests.current else { return }
         self.workers[id]?.requests.current = nil
         self.left(current)
+        guard self.settleHedge(of: current, answering: false) else { return }
         if current.responseHead != nil {
             actions.append(.answer(current.request, .gatewayError(.badWorkerResponse), workerPID: nil, statistics: nil))
         } else {
@@ -95,7 +99,11 @@ extension WorkerPoolStateMachine {
                     ["worker_pid": .stringConvertible(worker.pid), "request_id": .string(current.request.requestID)]
                 )
             )
-            actions.append(.answer(current.request, .gatewayError(.timeout), workerPID: worker.pid, statistics: nil))
+            if self.settleHedge(of: current, answering: false) {
+                actions.append(
+                    .answer(current.request, .gatewayError(.timeout), workerPID: worker.pid, statistics: nil)
+                )
+            }
             switch worker.phase {
             case .starting, .serving:
                 self.countRestart(.timeout, into: &actions)
@@ -117,6 +125,7 @@ extension WorkerPoolStateMachine {
             guard let (current, pipelined) = self.workers[id]?.requests.removeAll() else { continue }
             for inFlight in (current.map { [$0] } ?? []) + pipelined {
                 self.left(inFlight)
+                guard self.settleHedge(of: inFlight, answering: true) else { continue }
                 actions.append(.answer(inFlight.request, .gatewayError(.shuttingDown), workerPID: nil, statistics: nil))
             }
         }

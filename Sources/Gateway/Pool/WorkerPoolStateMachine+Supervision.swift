@@ -216,6 +216,9 @@ extension WorkerPoolStateMachine {
                 consider(restartAt)
             }
         }
+        if let hedgeDue = self.hedgeDue, hedgeDue > now {
+            consider(hedgeDue)  // a past one waits for an idle worker, not for the timer
+        }
         for worker in self.workers.values {
             if let deadline = worker.requests.current?.deadline {
                 consider(deadline)

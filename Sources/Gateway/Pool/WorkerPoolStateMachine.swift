@@ -39,6 +39,9 @@ struct WorkerPoolStateMachine {
         var classWorkerLimits: [CostClass: Int] = [:]
         /// How many requests of a class may wait; a class not named gets `queueLimit`.
         var classQueueLimits: [CostClass: Int] = [:]
+        /// A read pipelined behind a request that has run this long is also given to an idle
+        /// worker; nil: never.
+        var hedgeAfter: TimeAmount? = nil
     }
 
     /// One worker process as the supervisor sees it, like nginx's `ngx_process_t`.
@@ -146,6 +149,13 @@ struct WorkerPoolStateMachine {
     var inFlightByClass = [Int](repeating: 0, count: CostClass.allCases.count)
     /// Requests of each class refused because its queue was full, by `CostClass.rawValue`.
     var rejectedByClass = [Int](repeating: 0, count: CostClass.allCases.count)
+    /// Hedged requests whose copies are not all settled, by hedge id.
+    var hedges: [UInt64: Hedge] = [:]
+    var nextHedgeID: UInt64 = 1
+    /// Requests given to a second worker since the gateway started.
+    var hedgedRequests = 0
+    /// The earliest time a read pipelined behind another may be hedged; nil: none waits.
+    var hedgeDue: NIODeadline?
     /// Serving workers holding no request, the one idle longest first: the next request goes
     /// there, so load and recycling spread evenly.
     var idle: [WorkerID] = []

@@ -51,7 +51,9 @@ final class GatewayRuntime: Sendable {
                 maxRequests: configuration.maxRequests,
                 maxRequestsJitter: configuration.maxRequestsJitter,
                 classWorkerLimits: [.passwordHashing: configuration.passwordHashingWorkers],
-                classQueueLimits: [.passwordHashing: configuration.passwordHashingQueue]
+                classQueueLimits: [.passwordHashing: configuration.passwordHashingQueue],
+                hedgeAfter: configuration.hedgeAfter > 0
+                    ? .nanoseconds(Int64(configuration.hedgeAfter * 1e9)) : nil
             ),
             launcher: WorkerLauncher(workerPath: configuration.workerPath, environment: workerEnvironment),
             logger: logger
@@ -59,6 +61,7 @@ final class GatewayRuntime: Sendable {
         let metrics = GatewayMetrics()
         pool.onRestart = { reason in metrics.recordRestart(reason: reason.label) }
         pool.onRejection = { costClass in metrics.recordRejection(costClass) }
+        pool.onHedge = { metrics.recordHedge() }
         let observer = RequestObserver(
             logger: logger,
             metrics: metrics,

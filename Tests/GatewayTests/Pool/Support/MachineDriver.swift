@@ -35,7 +35,8 @@ struct MachineDriver {
         requestTimeout: TimeAmount = .seconds(30),
         maxRequests: Int = 0,
         hashingWorkers: Int? = nil,
-        hashingQueue: Int? = nil
+        hashingQueue: Int? = nil,
+        hedgeAfter: TimeAmount? = nil
     ) {
         self.machine = Machine(
             configuration: Machine.Configuration(
@@ -48,7 +49,8 @@ struct MachineDriver {
                 pipelineDepth: pipelineDepth,
                 requestTimeout: requestTimeout,
                 classWorkerLimits: hashingWorkers.map { [.passwordHashing: $0] } ?? [:],
-                classQueueLimits: hashingQueue.map { [.passwordHashing: $0] } ?? [:]
+                classQueueLimits: hashingQueue.map { [.passwordHashing: $0] } ?? [:],
+                hedgeAfter: hedgeAfter
             )
         )
     }
@@ -117,6 +119,11 @@ struct MachineDriver {
         return requestID
     }
 
+    /// Every place the request was sent, in order.
+    func sendings(of requestID: String) -> [Sent] {
+        self.sent.filter { $0.requestID == requestID }
+    }
+
     /// Where the request was last sent.
     func sending(of requestID: String) -> Sent? {
         self.sent.last { $0.requestID == requestID }
@@ -126,11 +133,14 @@ struct MachineDriver {
     @discardableResult
     mutating func finish(
         _ requestID: String,
+        on worker: Machine.WorkerID? = nil,
         status: UInt16 = 200,
         headers: [HeaderField] = [],
         databaseRoundTrips: UInt32 = 1
     ) -> [Machine.Action] {
-        guard let sending = self.sending(of: requestID) else { return [] }
+        guard let sending = self.sendings(of: requestID).last(where: { worker == nil || $0.worker == worker }) else {
+            return []
+        }
         let head = ResponseHead(status: status, headers: headers)
         self.record(
             self.machine.responseHeadReceived(sending.worker, frameID: sending.frameID, head: head, now: self.now)

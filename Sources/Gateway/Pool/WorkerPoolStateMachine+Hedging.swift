@@ -1,0 +1,111 @@
+import Glibc
+import Logging
+import NIOCore
+import Protocol
+
+/// A read pipelined behind a request that stalls (a lock, a slow query) would wait for it,
+/// while other workers may be idle. Once the request in front of it has run longer than
+/// `hedgeAfter`, a GET or HEAD waiting behind it is also given to an idle worker: the first
+/// answer goes to the client, the later one is dropped. Never for a request that may write.
+extension WorkerPoolStateMachine {
+    /// The copies of one hedged request and whether the client has its answer.
+    struct Hedge {
+        /// Copies still held by a worker.
+        var copies: Int
+        var answered = false
+    }
+
+    /// Whether a hedge check is due: a read waits behind a request that may have stalled.
+    func hedgeIsDue(now: NIODeadline) -> Bool {
+        guard let due = self.hedgeDue else { return false }
+        return due <= now && !self.idle.isEmpty
+    }
+
+    /// A request was pipelined on a worker: a hedge may come due once the worker's current
+    /// request has run `hedgeAfter`.
+    mutating func notePipelined(behind startedAt: NIODeadline, into actions: inout [Action]) {
+        guard let hedgeAfter = self.configuration.hedgeAfter else { return }
+        let due = startedAt + hedgeAfter
+        guard self.hedgeDue.map({ due < $0 }) ?? true else { return }
+        self.hedgeDue = due
+        if self.timer.map({ due < $0 }) ?? true {
+            self.timer = due
+            actions.append(.scheduleTimer(at: due))
+        }
+    }
+
+    /// Gives reads waiting behind a stalled request to idle workers, oldest stall first, while
+    /// there are idle workers; then notes when the next hedge may come due.
+    mutating func hedgeStalledReads(now: NIODeadline, into actions: inout [Action]) {
+        guard let hedgeAfter = self.configuration.hedgeAfter, self.hedgeDue.map({ $0 <= now }) ?? false else {
+            return
+        }
+        var nextDue: NIODeadline?
+        for id in self.workers.keys.sorted() {
+            guard let worker = self.workers[id], worker.phase == .serving || worker.phase.isStopping,
+                let startedAt = worker.requests.current?.startedAt
+            else { continue }
+            let candidates = worker.requests.pipelined.indices.filter { index in
+                let waiting = worker.requests.pipelined[index]
+                return waiting.hedgeID == nil && waiting.request.isRetryable && !waiting.request.isAskingForOutcome
+            }
+            guard !candidates.isEmpty else { continue }
+            let due = startedAt + hedgeAfter
+            guard due <= now else {
+                nextDue = min(nextDue ?? due, due)
+                continue
+            }
+            for index in candidates {
+                guard let idleWorker = self.idle.first else {
+                    nextDue = min(nextDue ?? now, now)  // due now; an idle worker will look again
+                    break
+                }
+                let hedgeID = self.nextHedgeID
+                self.nextHedgeID += 1
+                self.hedges[hedgeID] = Hedge(copies: 2)
+                self.workers[id]?.requests.pipelined[index].hedgeID = hedgeID
+                var copy = worker.requests.pipelined[index].request
+                copy.dispatchedAt = nil
+                actions.append(
+                    .log(
+                        .info,
+                        "read waits behind a stalled request, also sent to an idle worker",
+                        ["request_id": .string(copy.requestID), "worker_pid": .stringConvertible(worker.pid)]
+                    )
+                )
+                self.hedgedRequests += 1
+                actions.append(.countHedge)
+                self.assign(copy, to: idleWorker, hedgeID: hedgeID, now: now, into: &actions)
+            }
+        }
+        self.hedgeDue = nextDue
+    }
+
+    /// What a copy of a request that leaves its worker does for the client: `true` when it
+    /// answers (it is not hedged, it is the first answer, or it is the last copy of a request
+    /// not answered yet); `false` when it is dropped because another copy answered or still may.
+    mutating func settleHedge(of inFlight: InFlightRequest, answering: Bool) -> Bool {
+        guard let hedgeID = inFlight.hedgeID, var hedge = self.hedges[hedgeID] else { return true }
+        hedge.copies -= 1
+        let speaks: Bool
+        if hedge.answered {
+            speaks = false
+        } else if answering {
+            speaks = true
+            hedge.answered = true
+        } else {
+            speaks = hedge.copies == 0  // the other copy may still answer
+        }
+        self.hedges[hedgeID] = hedge.copies == 0 ? nil : hedge
+        return speaks
+    }
+}
+
+extension WorkerPoolStateMachine.Phase {
+    var isStopping: Bool {
+        switch self {
+        case .stopping: true
+        case .starting, .serving, .disconnected: false
+        }
+    }
+}
