@@ -8,6 +8,8 @@ final class SupervisorPipelineTests: XCTestCase {
     func testPipelinedWritesOfAKilledWorkerRunOnItsReplacement() throws {
         let gateway = try TestGateway(workers: 1, arguments: ["--worker-pipeline-depth", "3"])
         defer { gateway.stop() }
+        // Standard-class writes: registrations hash a password and are never pipelined.
+        let author = try APIClient(gateway).register("author")
         // The worker's first request, a read, waits for a lock the tags query needs; the two
         // writes behind it are pipelined into its socket (only reads take requests behind them).
         let locker = try gateway.psqlInBackground(
@@ -35,8 +37,9 @@ final class SupervisorPipelineTests: XCTestCase {
             Thread.detachNewThread {
                 let response = try? api.send(
                     "POST",
-                    "/api/users",
-                    json: ["user": ["username": name, "email": "\(name)@example.com", "password": "password123"]]
+                    "/api/articles",
+                    token: author.token,
+                    json: ["article": ["title": name, "description": "pipelined", "body": "behind a read"]]
                 )
                 results.set(index + 1, .success(response?.status ?? -1))
                 group.leave()
@@ -88,6 +91,6 @@ final class SupervisorPipelineTests: XCTestCase {
     }
 
     private func count(_ gateway: TestGateway, _ name: String) throws -> String {
-        try gateway.psql("SELECT count(*) FROM users WHERE username = '\(name)'")
+        try gateway.psql("SELECT count(*) FROM articles WHERE title = '\(name)'")
     }
 }
