@@ -48,4 +48,44 @@ function M.done(summary, latency, requests)
     e.status, e.connect + e.read + e.write + e.timeout))
 end
 
+-- flood.sh and stall.sh: threads whose response counts M.report gathers.
+local threads = {}
+
+-- Makes wrk count the responses of each status code (a little more wrk CPU per response).
+-- Call it once at the top of a scenario script; M.report then prints the counts.
+function M.count_statuses()
+  statuses = {} -- global: done() reads each thread's copy with thread:get
+  setup = function(thread) threads[#threads + 1] = thread end
+  response = function(status) statuses[status] = (statuses[status] or 0) + 1 end
+end
+
+-- A fuller RESULT line than M.done's, for flood.sh and stall.sh: also p99.9, the slowest
+-- request and wrk's timeouts on their own; then, with M.count_statuses, "STATUS code=count ...".
+-- Percentiles are wrk's: after the run wrk corrects its histogram for coordinated omission (a
+-- request slower than twice the mean interval between requests on a connection adds samples for
+-- the requests that connection would have sent meanwhile), so one stall of a second weighs like the
+-- second it lasted, not like one request. The maximum is a real request's.
+function M.report(summary, latency, requests)
+  local e = summary.errors
+  io.write(string.format(
+    "RESULT requests=%d duration_us=%d p50_us=%d p99_us=%d p999_us=%d max_us=%d "
+      .. "status_errors=%d socket_errors=%d timeouts=%d\n",
+    summary.requests, summary.duration, latency:percentile(50), latency:percentile(99),
+    latency:percentile(99.9), latency.max, e.status, e.connect + e.read + e.write + e.timeout, e.timeout))
+  if #threads > 0 then
+    local total = {}
+    for _, thread in ipairs(threads) do
+      for status, count in pairs(thread:get("statuses") or {}) do
+        total[status] = (total[status] or 0) + count
+      end
+    end
+    local codes = {}
+    for status in pairs(total) do codes[#codes + 1] = status end
+    table.sort(codes)
+    io.write("STATUS")
+    for _, status in ipairs(codes) do io.write(string.format(" %d=%d", status, total[status])) end
+    io.write("\n")
+  end
+end
+
 return M
