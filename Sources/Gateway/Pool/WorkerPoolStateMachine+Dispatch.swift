@@ -26,18 +26,33 @@ extension WorkerPoolStateMachine {
             self.rejectedByClass[Int(costClass.rawValue)] += 1
             actions.append(.countRejection(costClass))
             let response: GatewayError = costClass == .standard ? .queueFull : .classBusy(costClass)
-            actions.append(
-                .log(
-                    .warning,
-                    "queue full, answering 503",
-                    ["request_id": .string(request.requestID), "cost_class": .string(costClass.label)]
-                )
-            )
+            self.logRejection(of: request, now: now, into: &actions)
             actions.append(.answer(request, .gatewayError(response), workerPID: nil, statistics: nil))
             return actions
         }
         self.dispatch(now: now, into: &actions)
         return actions
+    }
+
+    /// Logs a refusal: the first of a class at once, then at most one line a second with the
+    /// count since the last one. A flood answered with 503 must not also flood the log (one
+    /// line per refusal cost more CPU than the refusals themselves).
+    private mutating func logRejection(of request: ProxiedRequest, now: NIODeadline, into actions: inout [Action]) {
+        let index = Int(request.costClass.rawValue)
+        self.rejectionsNotLogged[index] += 1
+        if let last = self.lastRejectionLog[index], now - last < .seconds(1) { return }
+        actions.append(
+            .log(
+                .warning,
+                "queue full, answering 503",
+                [
+                    "request_id": .string(request.requestID), "cost_class": .string(request.costClass.label),
+                    "refused_since_last_line": .stringConvertible(self.rejectionsNotLogged[index]),
+                ]
+            )
+        )
+        self.lastRejectionLog[index] = now
+        self.rejectionsNotLogged[index] = 0
     }
 
     /// The class of a request by the route table of the workers' hello; `standard` unless a

@@ -149,6 +149,9 @@ struct WorkerPoolStateMachine {
     var inFlightByClass = [Int](repeating: 0, count: CostClass.allCases.count)
     /// Requests of each class refused because its queue was full, by `CostClass.rawValue`.
     var rejectedByClass = [Int](repeating: 0, count: CostClass.allCases.count)
+    /// When a refusal of each class was last logged, and how many came since (see `logRejection`).
+    var lastRejectionLog = [NIODeadline?](repeating: nil, count: CostClass.allCases.count)
+    var rejectionsNotLogged = [Int](repeating: 0, count: CostClass.allCases.count)
     /// Hedged requests whose copies are not all settled, by hedge id.
     var hedges: [UInt64: Hedge] = [:]
     var nextHedgeID: UInt64 = 1

@@ -1,4 +1,5 @@
 import Glibc
+import Logging
 import NIOCore
 import Protocol
 import XCTest
@@ -105,5 +106,41 @@ final class WorkerPoolCostClassTests: XCTestCase {
         machine.routeCosts = MachineDriver.apiRouteCosts
         XCTAssertEqual(machine.costClass(of: head), .passwordHashing, "the query is not part of the path")
         XCTAssertTrue(machine.hasRoom(for: .passwordHashing), "no limit configured")
+    }
+
+    /// A flood of refusals logs one line a second, with the count, not one line each.
+    func testRefusalsAreLoggedAtMostOnceASecond() {
+        var driver = MachineDriver(workers: 1, queueLimit: 0)
+        _ = driver.ready()
+        driver.submit()
+        func logLines(_ actions: [WorkerPoolStateMachine.Action]) -> [String] {
+            actions.compactMap {
+                if case .log(_, let message, let metadata) = $0, message == "queue full, answering 503" {
+                    return "\(metadata["refused_since_last_line"] ?? "")"
+                }
+                return nil
+            }
+        }
+        var lines: [String] = []
+        for _ in 0..<100 {
+            driver.now = driver.now + .milliseconds(15)
+            lines += logLines(driver.record(driver.machine.requestReceived(Self.read(driver.now), now: driver.now)))
+        }
+        XCTAssertEqual(driver.statuses.count, 100)
+        XCTAssertEqual(
+            lines,
+            ["1", "67"],
+            "at 15 ms, then at 1.02 s with the 67 since; the last 32 wait for the next line"
+        )
+    }
+
+    private static func read(_ now: NIODeadline) -> ProxiedRequest {
+        ProxiedRequest(
+            head: RequestHead(method: "GET", target: "/", peerAddress: "", headers: []),
+            body: ByteBuffer(),
+            requestID: "x",
+            receivedAt: now,
+            deliver: { _, _ in }
+        )
     }
 }
