@@ -50,6 +50,8 @@ extension WorkerPool {
             self.send(request, frameID: frameID, to: id)
         case .answer(let request, let response, let workerPID, let statistics):
             request.respond(response, workerPID: workerPID, statistics: statistics)
+        case .answerLater(let request, let error, let deadline):
+            self.loop.scheduleTask(deadline: deadline) { request.respond(.gatewayError(error)) }
         case .drain(let id, let pid, let viaSignal):
             let worker = self.workers[id]
             if viaSignal || worker?.channel == nil {

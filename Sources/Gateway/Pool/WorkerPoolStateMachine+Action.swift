@@ -27,6 +27,8 @@ extension WorkerPoolStateMachine {
         case send(WorkerID, frameID: UInt32, ProxiedRequest)
         /// Answer the client.
         case answer(ProxiedRequest, GatewayResponse, workerPID: pid_t?, statistics: RequestStatistics?)
+        /// Answer the client with the gateway's own error, not before `at`.
+        case answerLater(ProxiedRequest, GatewayError, at: NIODeadline)
         case countRestart(WorkerRestartReason)
         /// A request of the class was refused: its queue was full.
         case countRejection(CostClass)

@@ -27,7 +27,15 @@ extension WorkerPoolStateMachine {
             actions.append(.countRejection(costClass))
             let response: GatewayError = costClass == .standard ? .queueFull : .classBusy(costClass)
             self.logRejection(of: request, now: now, into: &actions)
-            actions.append(.answer(request, .gatewayError(response), workerPID: nil, statistics: nil))
+            if costClass == .standard {
+                actions.append(.answer(request, .gatewayError(response), workerPID: nil, statistics: nil))
+            } else {
+                // Held for its Retry-After: a client that retries at once, as a credential-
+                // stuffing tool does, is slowed to one attempt a second per connection instead
+                // of spending the gateway's CPU on thousands of refusals a second.
+                let delay = TimeAmount.seconds(Int64(response.retryAfterSeconds ?? 1))
+                actions.append(.answerLater(request, response, at: now + delay))
+            }
             return actions
         }
         self.dispatch(now: now, into: &actions)

@@ -32,10 +32,22 @@ final class WorkerPoolCostClassTests: XCTestCase {
         driver.submit("POST", "/api/users")
         let refused = driver.submit("PUT", "/api/user")
         XCTAssertEqual(driver.answers, [.init(requestID: refused, status: 503)])
-        XCTAssertEqual(driver.machine.rejectedByClass, [0, 1])
+        let request = ProxiedRequest(
+            head: RequestHead(method: "POST", target: self.login, peerAddress: "", headers: []),
+            body: ByteBuffer(),
+            requestID: "late",
+            receivedAt: driver.now,
+            deliver: { _, _ in }
+        )
+        let held = driver.record(driver.machine.requestReceived(request, now: driver.now))
+        XCTAssertTrue(
+            held.contains { if case .answerLater(_, _, at: driver.now + .seconds(1)) = $0 { true } else { false } },
+            "the refusal waits out its Retry-After, so a client retrying at once is slowed down"
+        )
+        XCTAssertEqual(driver.machine.rejectedByClass, [0, 2])
         let read = driver.submit("GET", "/api/user")
         XCTAssertNotNil(driver.sending(of: read), "the second worker is free for it")
-        XCTAssertEqual(driver.statuses, [503], "the read was not refused")
+        XCTAssertEqual(driver.statuses, [503, 503], "the read was not refused")
     }
 
     func testTheRefusalNamesTheClassAndAsksToRetry() {

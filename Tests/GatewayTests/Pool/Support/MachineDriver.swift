@@ -76,6 +76,8 @@ struct MachineDriver {
                     case .gatewayError(let error): error.status
                     }
                 self.answers.append(Answer(requestID: request.requestID, status: status))
+            case .answerLater(let request, let error, _):
+                self.answers.append(Answer(requestID: request.requestID, status: error.status))
             default:
                 break
             }
