@@ -13,17 +13,8 @@ final class GatewayCostClassTests: XCTestCase {
         )
         defer { gateway.stop() }
         // Logins read `users`; holding its lock keeps the first login in its worker.
-        let locker = try gateway.psqlInBackground(
-            "BEGIN; LOCK TABLE users IN ACCESS EXCLUSIVE MODE; SELECT pg_sleep(4); COMMIT;"
-        )
+        let locker = try gateway.lockTables(["users"], forSeconds: 4)
         defer { locker.terminate() }
-        XCTAssertTrue(
-            ProcessFacts.wait(timeout: 5) {
-                (try? gateway.psql(
-                    "SELECT count(*) FROM pg_locks WHERE mode = 'AccessExclusiveLock' AND relation = 'users'::regclass"
-                )) == "1"
-            }
-        )
         let login = #"{"user":{"email":"nobody@example.com","password":"wrong-password"}}"#
         let request = RawHTTPConnection.format("POST", "/api/users/login", body: login)
 

@@ -11,21 +11,10 @@ final class GatewayHedgingTests: XCTestCase {
         )
         defer { gateway.stop() }
         // `tags` stays locked for 6 s: whatever reads it waits. `users` only for ~1.5 s.
-        let tagsLock = try gateway.psqlInBackground(
-            "BEGIN; LOCK TABLE tags IN ACCESS EXCLUSIVE MODE; SELECT pg_sleep(6); COMMIT;"
-        )
+        let tagsLock = try gateway.lockTables(["tags"], forSeconds: 6)
         defer { tagsLock.terminate() }
-        let usersLock = try gateway.psqlInBackground(
-            "BEGIN; LOCK TABLE users IN ACCESS EXCLUSIVE MODE; SELECT pg_sleep(1.5); COMMIT;"
-        )
+        let usersLock = try gateway.lockTables(["users"], forSeconds: 1.5)
         defer { usersLock.terminate() }
-        XCTAssertTrue(
-            ProcessFacts.wait(timeout: 5) {
-                (try? gateway.psql(
-                    "SELECT count(*) FROM pg_locks WHERE mode = 'AccessExclusiveLock' AND relation IN ('tags'::regclass, 'users'::regclass)"
-                )) == "2"
-            }
-        )
         // Every worker busy: one read waits on `users`, then two on `tags`. The cheap read that
         // follows at once is pipelined behind a young read on `tags` (the `users` read is
         // already older than the pipelining limit, `WorkerPoolStateMachine.pipelineHeadLimit`).

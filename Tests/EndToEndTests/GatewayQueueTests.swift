@@ -13,17 +13,8 @@ final class GatewayQueueTests: XCTestCase {
         )
         defer { gateway.stop() }
         // Hold a lock the tags query needs, so the only worker stays busy.
-        let locker = try gateway.psqlInBackground(
-            "BEGIN; LOCK TABLE tags IN ACCESS EXCLUSIVE MODE; SELECT pg_sleep(4); COMMIT;"
-        )
+        let locker = try gateway.lockTables(["tags"], forSeconds: 4)
         defer { locker.terminate() }
-        XCTAssertTrue(
-            ProcessFacts.wait(timeout: 5) {
-                (try? gateway.psql(
-                    "SELECT count(*) FROM pg_locks WHERE mode = 'AccessExclusiveLock' AND relation = 'tags'::regclass"
-                )) == "1"
-            }
-        )
 
         let busy = try RawHTTPConnection(port: gateway.port)
         try busy.send(RawHTTPConnection.format("GET", "/api/tags"))

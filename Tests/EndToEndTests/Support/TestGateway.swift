@@ -172,6 +172,22 @@ final class TestGateway {
         return process
     }
 
+    /// Holds `ACCESS EXCLUSIVE` on each table for `seconds` in one transaction of a background
+    /// psql, so the requests that read them wait; returns once every lock is granted (XCTFail
+    /// after 5 s). Terminate the process to release the locks early.
+    func lockTables(_ tables: [String], forSeconds seconds: Double) throws -> Process {
+        let locks = tables.map { "LOCK TABLE \($0) IN ACCESS EXCLUSIVE MODE;" }.joined(separator: " ")
+        let locker = try self.psqlInBackground("BEGIN; \(locks) SELECT pg_sleep(\(seconds)); COMMIT;")
+        let relations = tables.map { "'\($0)'::regclass" }.joined(separator: ", ")
+        let granted = ProcessFacts.wait(timeout: 5) {
+            (try? self.psql(
+                "SELECT count(*) FROM pg_locks WHERE mode = 'AccessExclusiveLock' AND granted AND relation IN (\(relations))"
+            )) == String(tables.count)
+        }
+        XCTAssertTrue(granted, "locks on \(tables) granted")
+        return locker
+    }
+
     static var psqlPath: String {
         ["/usr/lib/postgresql/15/bin/psql", "/usr/bin/psql"].first { FileManager.default.isExecutableFile(atPath: $0) }
             ?? "/usr/bin/psql"
