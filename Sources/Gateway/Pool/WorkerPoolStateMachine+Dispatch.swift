@@ -93,6 +93,11 @@ extension WorkerPoolStateMachine {
     /// standard requests to busy workers with room behind their current request. While
     /// stopping, once nothing waits, idle workers retire.
     mutating func dispatch(now: NIODeadline, into actions: inout [Action]) {
+        // Reads stuck behind a stalled request first: they were handed out before anything that
+        // waits in the queue, and under full load a free worker is never idle for long.
+        if self.hedgeIsDue(now: now) {
+            self.hedgeStalledReads(now: now, into: &actions)
+        }
         while let next = self.nextClassToRun() {
             if let worker = self.idle.first, let request = self.queue.dequeue(of: next) {
                 self.assign(request, to: worker, now: now, into: &actions)
@@ -104,9 +109,6 @@ extension WorkerPoolStateMachine {
                 let request = self.queue.dequeue(of: .standard)
             else { break }
             self.assign(request, to: worker, now: now, into: &actions)
-        }
-        if self.hedgeIsDue(now: now) {
-            self.hedgeStalledReads(now: now, into: &actions)
         }
         if self.isStopping, self.queue.isEmpty {
             self.retireUnoccupiedWorkers(now: now, into: &actions)

@@ -92,4 +92,20 @@ final class WorkerPoolHedgingTests: XCTestCase {
         driver.advance(by: .seconds(5))
         XCTAssertEqual(driver.sendings(of: behind).count, 1)
     }
+
+    /// Under full load a worker that frees up takes a stalled read before the queue: it was
+    /// handed out before anything waiting there.
+    func testAStalledReadGoesBeforeTheQueue() {
+        var (driver, ids, _, behind) = self.stalledPipeline()
+        let busy = driver.submit("GET", "/api/profiles/x")
+        XCTAssertEqual(driver.sending(of: busy)?.worker, ids[1])
+        driver.now = driver.now + .milliseconds(60)
+        let queued = driver.submit("GET", "/api/articles?offset=20")
+        XCTAssertNil(driver.sending(of: queued), "no worker takes it: the heads are too old to pipeline behind")
+        driver.advance(by: .milliseconds(40))
+        XCTAssertEqual(driver.sendings(of: behind).count, 1, "due, but no worker is idle")
+        driver.finish(busy)
+        XCTAssertEqual(driver.sendings(of: behind).map(\.worker), [ids[0], ids[1]], "the stalled read first")
+        XCTAssertEqual(driver.sent.suffix(2).map(\.requestID), [behind, queued], "then the queue")
+    }
 }
