@@ -4,9 +4,11 @@ import NIOCore
 import Protocol
 
 /// A read pipelined behind a request that stalls (a lock, a slow query) would wait for it,
-/// while other workers may be idle. Once the request in front of it has run longer than
-/// `hedgeAfter`, a GET or HEAD waiting behind it is also given to an idle worker: the first
-/// answer goes to the client, the later one is dropped. Never for a request that may write.
+/// while other workers keep answering. Once the request in front of it has run longer than
+/// `hedgeAfter`, a GET or HEAD waiting behind it is also given to another worker: an idle one,
+/// else (under full load, when workers go from one pipelined request to the next and are never
+/// idle) one that could take a pipelined request. The first answer goes to the client, the
+/// later one is dropped. Never for a request that may write.
 extension WorkerPoolStateMachine {
     /// The copies of one hedged request and whether the client has its answer.
     struct Hedge {
@@ -18,7 +20,7 @@ extension WorkerPoolStateMachine {
     /// Whether a hedge check is due: a read waits behind a request that may have stalled.
     func hedgeIsDue(now: NIODeadline) -> Bool {
         guard let due = self.hedgeDue else { return false }
-        return due <= now && !self.idle.isEmpty
+        return due <= now
     }
 
     /// A request was pipelined on a worker: a hedge may come due once the worker's current
@@ -34,8 +36,8 @@ extension WorkerPoolStateMachine {
         }
     }
 
-    /// Gives reads waiting behind a stalled request to idle workers, oldest stall first, while
-    /// there are idle workers; then notes when the next hedge may come due.
+    /// Gives reads waiting behind a stalled request to other workers while there are workers to
+    /// take them; then notes when the next hedge may come due.
     mutating func hedgeStalledReads(now: NIODeadline, into actions: inout [Action]) {
         guard let hedgeAfter = self.configuration.hedgeAfter, self.hedgeDue.map({ $0 <= now }) ?? false else {
             return
@@ -56,8 +58,8 @@ extension WorkerPoolStateMachine {
                 continue
             }
             for index in candidates {
-                guard let idleWorker = self.idle.first else {
-                    nextDue = min(nextDue ?? now, now)  // due now; an idle worker will look again
+                guard let target = self.idle.first ?? self.pickPipelineWorker(now: now) else {
+                    nextDue = min(nextDue ?? now, now)  // due now; the next free worker looks again
                     break
                 }
                 let hedgeID = self.nextHedgeID
@@ -69,13 +71,13 @@ extension WorkerPoolStateMachine {
                 actions.append(
                     .log(
                         .info,
-                        "read waits behind a stalled request, also sent to an idle worker",
+                        "read waits behind a stalled request, also sent to another worker",
                         ["request_id": .string(copy.requestID), "worker_pid": .stringConvertible(worker.pid)]
                     )
                 )
                 self.hedgedRequests += 1
                 actions.append(.countHedge)
-                self.assign(copy, to: idleWorker, hedgeID: hedgeID, now: now, into: &actions)
+                self.assign(copy, to: target, hedgeID: hedgeID, now: now, into: &actions)
             }
         }
         self.hedgeDue = nextDue

@@ -108,4 +108,18 @@ final class WorkerPoolHedgingTests: XCTestCase {
         XCTAssertEqual(driver.sendings(of: behind).map(\.worker), [ids[0], ids[1]], "the stalled read first")
         XCTAssertEqual(driver.sent.suffix(2).map(\.requestID), [behind, queued], "then the queue")
     }
+
+    /// Under full load no worker is ever idle (each goes from one pipelined request to the
+    /// next): the copy is pipelined behind another worker's young read.
+    func testWithoutAnIdleWorkerTheCopyIsPipelinedElsewhere() {
+        var (driver, ids, _, behind) = self.stalledPipeline()
+        driver.now = driver.now + .milliseconds(90)
+        let fresh = driver.submit("GET", "/api/profiles/x")
+        XCTAssertEqual(driver.sending(of: fresh)?.worker, ids[1])
+        driver.advance(by: .milliseconds(10))
+        XCTAssertEqual(driver.sendings(of: behind).map(\.worker), [ids[0], ids[1]])
+        driver.finish(fresh)
+        driver.finish(behind, on: ids[1])
+        XCTAssertEqual(driver.answers.suffix(2).map(\.requestID), [fresh, behind])
+    }
 }
