@@ -84,14 +84,16 @@ extension ByteBuffer {
     @discardableResult
     public mutating func writeLengthPrefixedString(_ string: String) -> Int {
         let utf8 = string.utf8
-        var length = utf8.count
-        if length > Int(UInt16.max) {
-            length = Int(UInt16.max)
-            let bytes = Array(utf8.prefix(length + 1))
-            // Back off while the first excluded byte continues a multi-byte character.
-            while length > 0, bytes[length] & 0xC0 == 0x80 {
-                length -= 1
-            }
+        if utf8.count <= Int(UInt16.max) {
+            // The common case: `writeString` copies the string's contiguous UTF-8 in one go,
+            // where a `prefix` slice would go through the generic sequence path.
+            return self.writeInteger(UInt16(utf8.count)) + self.writeString(string)
+        }
+        var length = Int(UInt16.max)
+        let bytes = Array(utf8.prefix(length + 1))
+        // Back off while the first excluded byte continues a multi-byte character.
+        while length > 0, bytes[length] & 0xC0 == 0x80 {
+            length -= 1
         }
         let written = self.writeInteger(UInt16(length))
         return written + self.writeBytes(utf8.prefix(length))

@@ -147,13 +147,28 @@ struct ClientResponse {
     }
 
     /// Worker fields the gateway sets itself: framing and hop-by-hop fields, and those it
-    /// replaces on every response.
-    private static func isReplaced(_ name: String, request: Request, settings: ProxySettings) -> Bool {
-        name.caseInsensitiveEquals("content-length") || name.caseInsensitiveEquals("x-request-id")
-            || name.caseInsensitiveEquals("connection") || name.caseInsensitiveEquals("transfer-encoding")
-            || name.caseInsensitiveEquals("keep-alive") || name.caseInsensitiveEquals("x-content-type-options")
-            || name.caseInsensitiveEquals("access-control-allow-origin")
-            || (request.isSensitive && name.caseInsensitiveEquals("cache-control"))
-            || (settings.strictTransportSecurity != nil && name.caseInsensitiveEquals("strict-transport-security"))
+    /// replaces on every response. Checked for every field of every answer, so the name's
+    /// length picks the one or two names it can be before any comparison.
+    static func isReplaced(_ name: String, request: Request, settings: ProxySettings) -> Bool {
+        switch name.utf8.count {
+        case 10:
+            return name.caseInsensitiveEquals("connection") || name.caseInsensitiveEquals("keep-alive")
+        case 12:
+            return name.caseInsensitiveEquals("x-request-id")
+        case 13:
+            return request.isSensitive && name.caseInsensitiveEquals("cache-control")
+        case 14:
+            return name.caseInsensitiveEquals("content-length")
+        case 17:
+            return name.caseInsensitiveEquals("transfer-encoding")
+        case 22:
+            return name.caseInsensitiveEquals("x-content-type-options")
+        case 25:
+            return settings.strictTransportSecurity != nil && name.caseInsensitiveEquals("strict-transport-security")
+        case 27:
+            return name.caseInsensitiveEquals("access-control-allow-origin")
+        default:
+            return false
+        }
     }
 }

@@ -15,6 +15,10 @@ struct ResponseHeadWriter {
     /// 100 Continue; callers map anything else to 502 before getting here.
     init(allocator: ByteBufferAllocator, version: HTTPVersion, status: HTTPResponseStatus, capacity: Int = 512) {
         self.buffer = allocator.buffer(capacity: capacity)
+        if version == .http1_1, case .ok = status {
+            self.buffer.writeStaticString("HTTP/1.1 200 OK\r\n")  // most answers: no formatting
+            return
+        }
         if version == .http1_1 {
             self.buffer.writeStaticString("HTTP/1.1 ")
         } else {

@@ -61,6 +61,12 @@ final class FrameSocket {
         self.outbound.writeBuffer(&buffer)
     }
 
+    /// Queues what `write` appends, written straight behind the queued bytes (no buffer of
+    /// its own to allocate and copy); it leaves with the next `flush` or `write`.
+    func enqueue(_ write: (inout ByteBuffer) -> Void) {
+        write(&self.outbound)
+    }
+
     /// Sends every queued byte. After a failed send the queue is dropped: the socket is
     /// broken, and a later attempt must not repeat the bytes that did go out.
     func flush() throws {

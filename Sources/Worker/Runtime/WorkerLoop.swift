@@ -124,21 +124,18 @@ final class WorkerLoop {
         }
         var statistics = self.services.database.statistics
         statistics.route = response.route
-        var out = ByteBuffer()
         var headers = response.headers
         if self.services.configuration.exposeQueryCount {
             headers.append(HeaderField(name: "X-Database-Round-Trips", value: String(statistics.databaseRoundTrips)))
         }
-        self.encoder.writeResponseHead(
-            ResponseHead(status: UInt16(clamping: response.status), headers: headers),
-            requestID: requestID,
-            into: &out
-        )
-        if response.body.readableBytes > 0 {
-            self.encoder.writeResponseBody(response.body, requestID: requestID, into: &out)
+        let head = ResponseHead(status: UInt16(clamping: response.status), headers: headers)
+        self.socket.enqueue { out in
+            self.encoder.writeResponseHead(head, requestID: requestID, into: &out)
+            if response.body.readableBytes > 0 {
+                self.encoder.writeResponseBody(response.body, requestID: requestID, into: &out)
+            }
+            self.encoder.writeResponseEnd(statistics, requestID: requestID, into: &out)
         }
-        self.encoder.writeResponseEnd(statistics, requestID: requestID, into: &out)
-        self.socket.enqueue(out)
         if self.socket.queuedBytes >= Self.maxQueuedBytes {
             try self.socket.flush()
         }

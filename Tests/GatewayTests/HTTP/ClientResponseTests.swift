@@ -104,6 +104,44 @@ final class ClientResponseTests: XCTestCase {
         )
     }
 
+    /// `isReplaced` picks candidates by length: names of the same lengths as the owned ones are
+    /// kept, and the conditional ones only go when their condition holds.
+    func testFieldsOfTheSameLengthAsOwnedOnesAreKept() {
+        let kept = [
+            "Content-Type", "X-Request-Ix", "Last-Modified", "Content-Range", "Content-Languag",
+            "Transfer-Encodinx", "Content-Security-Policy", "x-content-type-option",
+            "Access-Control-Allow-Origim", "Connectioo", "Keep-Alivex", "Cache-Control",
+            "Strict-Transport-Security",
+        ]
+        for name in kept {
+            XCTAssertFalse(
+                ClientResponse.isReplaced(name, request: self.request(), settings: self.settings()),
+                name
+            )
+        }
+        let owned = [
+            "CONTENT-LENGTH", "x-request-id", "Connection", "keep-alive", "Transfer-Encoding",
+            "X-Content-Type-Options", "access-control-allow-origin",
+        ]
+        for name in owned {
+            XCTAssertTrue(ClientResponse.isReplaced(name, request: self.request(), settings: self.settings()), name)
+        }
+        XCTAssertTrue(
+            ClientResponse.isReplaced(
+                "cache-control",
+                request: self.request(isSensitive: true),
+                settings: self.settings()
+            )
+        )
+        XCTAssertTrue(
+            ClientResponse.isReplaced(
+                "Strict-Transport-Security",
+                request: self.request(),
+                settings: self.settings(hsts: "max-age=1")
+            )
+        )
+    }
+
     func testHeadAnswerHasTheLengthButNoBody() {
         let response = ClientResponse(
             self.worker(200, [("Content-Type", "text/plain")], body: "hello"),
