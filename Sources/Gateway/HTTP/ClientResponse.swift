@@ -111,26 +111,26 @@ struct ClientResponse {
             writer.add(name: field.name, value: field.value)
         }
         if !hasContentType {
-            writer.add(name: "Content-Type", value: "application/json; charset=utf-8")
+            writer.add(ownName: "Content-Type", value: "application/json; charset=utf-8")
         }
         // CORS is added here, in one process, to every answer: a browser front end must be able
         // to read the workers' answers and the gateway's own errors (503 + Retry-After) alike.
-        writer.add(name: "Access-Control-Allow-Origin", value: settings.corsOrigin)
+        writer.add(ownName: "Access-Control-Allow-Origin", value: settings.corsOrigin)
         if settings.corsOrigin != "*" {
-            writer.add(name: "Vary", value: "Origin")
+            writer.add(ownName: "Vary", value: "Origin")
         }
-        writer.add(name: "X-Content-Type-Options", value: "nosniff")
+        writer.add(ownName: "X-Content-Type-Options", value: "nosniff")
         if request.isSensitive {
-            writer.add(name: "Cache-Control", value: "no-store")
+            writer.add(ownName: "Cache-Control", value: "no-store")
         }
         if let hsts = settings.strictTransportSecurity {
-            writer.add(name: "Strict-Transport-Security", value: hsts)
+            writer.add(ownName: "Strict-Transport-Security", value: hsts)
         }
-        writer.add(name: "X-Request-Id", value: request.requestID)
+        writer.add(ownName: "X-Request-Id", value: request.requestID)
         if !request.keepAlive {
-            writer.add(name: "Connection", value: "close")
+            writer.add(ownName: "Connection", value: "close")
         } else if request.version.minor == 0 {
-            writer.add(name: "Connection", value: "keep-alive")
+            writer.add(ownName: "Connection", value: "keep-alive")
         }
         if bodyAllowed {
             writer.addContentLength(body.readableBytes)

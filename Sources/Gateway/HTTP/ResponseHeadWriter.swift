@@ -49,6 +49,19 @@ struct ResponseHeadWriter {
         self.buffer.writeStaticString("\r\n")
     }
 
+    /// Appends a field the gateway names itself: the name is a token by construction, so only
+    /// the value is checked (it may come from configuration or the client's request id).
+    mutating func add(ownName name: StaticString, value: String) {
+        guard Self.isValidValue(value) else {
+            self.droppedFields += 1
+            return
+        }
+        self.buffer.writeStaticString(name)
+        self.buffer.writeStaticString(": ")
+        self.buffer.writeString(value)
+        self.buffer.writeStaticString("\r\n")
+    }
+
     /// Appends `Content-Length: n`.
     mutating func addContentLength(_ length: Int) {
         self.buffer.writeStaticString("Content-Length: ")

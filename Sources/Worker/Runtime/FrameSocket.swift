@@ -14,7 +14,8 @@ final class FrameSocket {
     private let descriptor: Int32
     private var decoder = FrameDecoder<GatewayMessage>()
     private var inbound = ByteBufferAllocator().buffer(capacity: 64 * 1024)
-    private var readChunk = [UInt8](repeating: 0, count: 64 * 1024)
+    /// Fewest bytes of free space one `read` gets (it gets all the buffer has).
+    private static let minimumReadSize = 4096
     private var outbound = ByteBufferAllocator().buffer(capacity: 16 * 1024)
 
     init(descriptor: Int32) {
@@ -34,11 +35,14 @@ final class FrameSocket {
                 self.inbound.discardReadBytes()
             }
             try self.flush()  // about to sleep in read: nothing queued may wait for that
-            let count = self.readChunk.withUnsafeMutableBytes { raw in
-                Glibc.read(self.descriptor, raw.baseAddress, raw.count)
+            // Straight into the buffer's free space (usually all of it, as it was just cleared):
+            // no bounce buffer, no second copy.
+            var count = 0
+            self.inbound.writeWithUnsafeMutableBytes(minimumWritableBytes: Self.minimumReadSize) { raw in
+                count = Glibc.read(self.descriptor, raw.baseAddress, raw.count)
+                return max(count, 0)
             }
             if count > 0 {
-                self.inbound.writeBytes(self.readChunk[0..<count])
                 continue
             }
             if count == 0 {

@@ -142,6 +142,22 @@ final class ClientResponseTests: XCTestCase {
         )
     }
 
+    /// The gateway's own field names skip the token check; their values are still checked, so
+    /// a configured origin with a line break cannot split the response.
+    func testOwnFieldWithALineBreakInItsValueIsDropped() {
+        let response = ClientResponse(
+            self.worker(200, [("Content-Type", "text/plain")], body: "x"),
+            to: self.request(),
+            settings: self.settings(cors: "https://a.example\r\nSet-Cookie: s=1"),
+            allocator: self.allocator
+        )
+        XCTAssertEqual(
+            self.wire(response),
+            "HTTP/1.1 200 OK\r\nContent-Type: text/plain\r\nVary: Origin\r\n"
+                + "X-Content-Type-Options: nosniff\r\nX-Request-Id: req-1\r\nContent-Length: 1\r\n\r\nx"
+        )
+    }
+
     func testHeadAnswerHasTheLengthButNoBody() {
         let response = ClientResponse(
             self.worker(200, [("Content-Type", "text/plain")], body: "hello"),
