@@ -25,12 +25,14 @@ public struct PayloadReader {
 
     /// A string prefixed by its UInt16 byte length.
     public mutating func readString() throws(ProtocolError) -> String {
-        let length: UInt16 = try self.readInteger()
-        guard let bytes = self.buffer.readSlice(length: Int(length)) else {
+        let length = Int(try self.readInteger(as: UInt16.self))
+        guard length <= self.buffer.readableBytes else {
             throw .truncatedPayload(frameType: self.frameType)
         }
-        let string = bytes.withUnsafeReadableBytes { raw -> String? in
-            let utf8 = raw.assumingMemoryBound(to: UInt8.self)
+        defer { self.buffer.moveReaderIndex(forwardBy: length) }
+        // Read in place: a slice of the buffer would cost a retain and a release per string.
+        let string = self.buffer.withUnsafeReadableBytes { raw -> String? in
+            let utf8 = UnsafeBufferPointer(rebasing: raw.assumingMemoryBound(to: UInt8.self)[..<length])
             // Header names and values are nearly always ASCII, which is valid UTF-8 as it is:
             // `String(decoding:)` then copies it without a check. `String(validating:)` is not
             // specialized for this module and looked up generic metadata on every call.
