@@ -25,11 +25,30 @@ extension String {
         let lhs = self.utf8
         let rhs = other.utf8
         guard lhs.count == rhs.count else { return false }
+        // Header names are compared several times per request: over the contiguous bytes when
+        // both strings have them (native and small strings do), which a UTF-8 view iterator
+        // cannot match.
+        let contiguous = lhs.withContiguousStorageIfAvailable { a in
+            rhs.withContiguousStorageIfAvailable { b in Self.equalIgnoringASCIICase(a, b) }
+        }
+        if let contiguous, let equal = contiguous {
+            return equal
+        }
         for (a, b) in zip(lhs, rhs) where a != b {
-            let lowerA = (a >= 65 && a <= 90) ? a + 32 : a
-            let lowerB = (b >= 65 && b <= 90) ? b + 32 : b
-            if lowerA != lowerB { return false }
+            if Self.lowercased(a) != Self.lowercased(b) { return false }
         }
         return true
+    }
+
+    private static func equalIgnoringASCIICase(_ a: UnsafeBufferPointer<UInt8>, _ b: UnsafeBufferPointer<UInt8>) -> Bool
+    {
+        for index in 0..<a.count where a[index] != b[index] {
+            if Self.lowercased(a[index]) != Self.lowercased(b[index]) { return false }
+        }
+        return true
+    }
+
+    private static func lowercased(_ byte: UInt8) -> UInt8 {
+        (byte >= 65 && byte <= 90) ? byte + 32 : byte
     }
 }

@@ -25,12 +25,14 @@ public struct PayloadReader {
 
     /// A string prefixed by its UInt16 byte length.
     public mutating func readString() throws(ProtocolError) -> String {
-        let length: UInt16 = try self.readInteger()
-        guard let bytes = self.buffer.readSlice(length: Int(length)) else {
+        let length = Int(try self.readInteger(as: UInt16.self))
+        guard length <= self.buffer.readableBytes else {
             throw .truncatedPayload(frameType: self.frameType)
         }
-        let string = bytes.withUnsafeReadableBytes { raw -> String? in
-            let utf8 = raw.assumingMemoryBound(to: UInt8.self)
+        defer { self.buffer.moveReaderIndex(forwardBy: length) }
+        // Read in place: a slice of the buffer would cost a retain and a release per string.
+        let string = self.buffer.withUnsafeReadableBytes { raw -> String? in
+            let utf8 = UnsafeBufferPointer(rebasing: raw.assumingMemoryBound(to: UInt8.self)[..<length])
             // Header names and values are nearly always ASCII, which is valid UTF-8 as it is:
             // `String(decoding:)` then copies it without a check. `String(validating:)` is not
             // specialized for this module and looked up generic metadata on every call.
@@ -109,14 +111,16 @@ extension ByteBuffer {
     @discardableResult
     public mutating func writeLengthPrefixedString(_ string: String) -> Int {
         let utf8 = string.utf8
-        var length = utf8.count
-        if length > Int(UInt16.max) {
-            length = Int(UInt16.max)
-            let bytes = Array(utf8.prefix(length + 1))
-            // Back off while the first excluded byte continues a multi-byte character.
-            while length > 0, bytes[length] & 0xC0 == 0x80 {
-                length -= 1
-            }
+        if utf8.count <= Int(UInt16.max) {
+            // The common case: `writeString` copies the string's contiguous UTF-8 in one go,
+            // where a `prefix` slice would go through the generic sequence path.
+            return self.writeInteger(UInt16(utf8.count)) + self.writeString(string)
+        }
+        var length = Int(UInt16.max)
+        let bytes = Array(utf8.prefix(length + 1))
+        // Back off while the first excluded byte continues a multi-byte character.
+        while length > 0, bytes[length] & 0xC0 == 0x80 {
+            length -= 1
         }
         let written = self.writeInteger(UInt16(length))
         return written + self.writeBytes(utf8.prefix(length))

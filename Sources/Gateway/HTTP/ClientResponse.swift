@@ -111,26 +111,26 @@ struct ClientResponse {
             writer.add(name: field.name, value: field.value)
         }
         if !hasContentType {
-            writer.add(name: "Content-Type", value: "application/json; charset=utf-8")
+            writer.add(ownName: "Content-Type", value: "application/json; charset=utf-8")
         }
         // CORS is added here, in one process, to every answer: a browser front end must be able
         // to read the workers' answers and the gateway's own errors (503 + Retry-After) alike.
-        writer.add(name: "Access-Control-Allow-Origin", value: settings.corsOrigin)
+        writer.add(ownName: "Access-Control-Allow-Origin", value: settings.corsOrigin)
         if settings.corsOrigin != "*" {
-            writer.add(name: "Vary", value: "Origin")
+            writer.add(ownName: "Vary", value: "Origin")
         }
-        writer.add(name: "X-Content-Type-Options", value: "nosniff")
+        writer.add(ownName: "X-Content-Type-Options", value: "nosniff")
         if request.isSensitive {
-            writer.add(name: "Cache-Control", value: "no-store")
+            writer.add(ownName: "Cache-Control", value: "no-store")
         }
         if let hsts = settings.strictTransportSecurity {
-            writer.add(name: "Strict-Transport-Security", value: hsts)
+            writer.add(ownName: "Strict-Transport-Security", value: hsts)
         }
-        writer.add(name: "X-Request-Id", value: request.requestID)
+        writer.add(ownName: "X-Request-Id", value: request.requestID)
         if !request.keepAlive {
-            writer.add(name: "Connection", value: "close")
+            writer.add(ownName: "Connection", value: "close")
         } else if request.version.minor == 0 {
-            writer.add(name: "Connection", value: "keep-alive")
+            writer.add(ownName: "Connection", value: "keep-alive")
         }
         if bodyAllowed {
             writer.addContentLength(body.readableBytes)
@@ -147,13 +147,28 @@ struct ClientResponse {
     }
 
     /// Worker fields the gateway sets itself: framing and hop-by-hop fields, and those it
-    /// replaces on every response.
-    private static func isReplaced(_ name: String, request: Request, settings: ProxySettings) -> Bool {
-        name.caseInsensitiveEquals("content-length") || name.caseInsensitiveEquals("x-request-id")
-            || name.caseInsensitiveEquals("connection") || name.caseInsensitiveEquals("transfer-encoding")
-            || name.caseInsensitiveEquals("keep-alive") || name.caseInsensitiveEquals("x-content-type-options")
-            || name.caseInsensitiveEquals("access-control-allow-origin")
-            || (request.isSensitive && name.caseInsensitiveEquals("cache-control"))
-            || (settings.strictTransportSecurity != nil && name.caseInsensitiveEquals("strict-transport-security"))
+    /// replaces on every response. Checked for every field of every answer, so the name's
+    /// length picks the one or two names it can be before any comparison.
+    static func isReplaced(_ name: String, request: Request, settings: ProxySettings) -> Bool {
+        switch name.utf8.count {
+        case 10:
+            return name.caseInsensitiveEquals("connection") || name.caseInsensitiveEquals("keep-alive")
+        case 12:
+            return name.caseInsensitiveEquals("x-request-id")
+        case 13:
+            return request.isSensitive && name.caseInsensitiveEquals("cache-control")
+        case 14:
+            return name.caseInsensitiveEquals("content-length")
+        case 17:
+            return name.caseInsensitiveEquals("transfer-encoding")
+        case 22:
+            return name.caseInsensitiveEquals("x-content-type-options")
+        case 25:
+            return settings.strictTransportSecurity != nil && name.caseInsensitiveEquals("strict-transport-security")
+        case 27:
+            return name.caseInsensitiveEquals("access-control-allow-origin")
+        default:
+            return false
+        }
     }
 }

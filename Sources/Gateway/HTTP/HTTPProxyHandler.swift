@@ -227,17 +227,17 @@ final class HTTPProxyHandler: ChannelDuplexHandler, RemovableChannelHandler {
     /// Writes and flushes `answer`; unless it keeps the connection alive, the connection is
     /// closing from now on and closes once the bytes are out.
     private func send(_ answer: ClientResponse, context: ChannelHandlerContext) {
-        let done: EventLoopFuture<Void>
+        // Only a closing connection waits for its bytes to leave: a kept-alive answer goes
+        // without a promise, which saves a future per request.
+        let done = answer.keepsConnection ? nil : context.eventLoop.makePromise(of: Void.self)
         if let largeBody = answer.largeBody {
             context.write(self.wrapOutboundOut(answer.bytes), promise: nil)
-            done = context.writeAndFlush(self.wrapOutboundOut(largeBody))
+            context.writeAndFlush(self.wrapOutboundOut(largeBody), promise: done)
         } else {
-            done = context.writeAndFlush(self.wrapOutboundOut(answer.bytes))
+            context.writeAndFlush(self.wrapOutboundOut(answer.bytes), promise: done)
         }
         self.connection.answerWritten(keepsConnection: answer.keepsConnection)
-        if !answer.keepsConnection {
-            done.whenComplete { _ in context.close(promise: nil) }
-        }
+        done?.futureResult.whenComplete { _ in context.close(promise: nil) }
     }
 
     /// An error from the gateway itself (400, 408, 413, 431, 501), then close: the rest of the

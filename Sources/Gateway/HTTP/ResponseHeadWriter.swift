@@ -15,6 +15,10 @@ struct ResponseHeadWriter {
     /// 100 Continue; callers map anything else to 502 before getting here.
     init(allocator: ByteBufferAllocator, version: HTTPVersion, status: HTTPResponseStatus, capacity: Int = 512) {
         self.buffer = allocator.buffer(capacity: capacity)
+        if version == .http1_1, case .ok = status {
+            self.buffer.writeStaticString("HTTP/1.1 200 OK\r\n")  // most answers: no formatting
+            return
+        }
         if version == .http1_1 {
             self.buffer.writeStaticString("HTTP/1.1 ")
         } else {
@@ -40,6 +44,19 @@ struct ResponseHeadWriter {
             return
         }
         self.buffer.writeString(name)
+        self.buffer.writeStaticString(": ")
+        self.buffer.writeString(value)
+        self.buffer.writeStaticString("\r\n")
+    }
+
+    /// Appends a field the gateway names itself: the name is a token by construction, so only
+    /// the value is checked (it may come from configuration or the client's request id).
+    mutating func add(ownName name: StaticString, value: String) {
+        guard Self.isValidValue(value) else {
+            self.droppedFields += 1
+            return
+        }
+        self.buffer.writeStaticString(name)
         self.buffer.writeStaticString(": ")
         self.buffer.writeString(value)
         self.buffer.writeStaticString("\r\n")

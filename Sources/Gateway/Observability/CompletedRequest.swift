@@ -15,6 +15,6 @@ struct CompletedRequest: Sendable {
 
     /// The path without the query string: queries may carry personal data.
     var pathWithoutQuery: Substring {
-        self.path.split(separator: "?", maxSplits: 1, omittingEmptySubsequences: false).first ?? ""
+        self.path[..<(self.path.firstIndex(of: "?") ?? self.path.endIndex)]
     }
 }

@@ -81,10 +81,18 @@ final class GatewayMetrics: Sendable {
         var duration: CoreMetrics.Timer
     }
 
-    private let cache = NIOLockedValueBox<[String: RequestInstruments]>([:])
+    /// The label set of one request's instruments: hashed as it is, where a formatted string
+    /// key cost an allocation per request.
+    private struct InstrumentsKey: Hashable {
+        var method: String
+        var route: String
+        var status: Int
+    }
+
+    private let cache = NIOLockedValueBox<[InstrumentsKey: RequestInstruments]>([:])
 
     private func instruments(method: String, route: String, status: Int) -> RequestInstruments {
-        let key = "\(method) \(route) \(status)"
+        let key = InstrumentsKey(method: method, route: route, status: status)
         if let cached = self.cache.withLockedValue({ $0[key] }) {
             return cached
         }

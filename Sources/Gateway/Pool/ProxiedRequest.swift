@@ -4,13 +4,65 @@ import Protocol
 import RookeryCommon
 
 /// A complete client request on its way to a worker, with the way back to its connection.
+///
+/// The pool copies it several times per request (queue, in-flight slot, pipelined list), so
+/// what a request carries by reference (head, body, ids, the way back) lives in one shared
+/// box: a copy costs one retain, not one per field. Setting one of those copies the box
+/// first when it is shared, so the value semantics are unchanged.
 struct ProxiedRequest: Sendable {
-    var head: RequestHead
-    var body: ByteBuffer
+    private final class Storage: @unchecked Sendable {
+        var head: RequestHead
+        var body: ByteBuffer
+        var requestID: String
+        var writeKey: String?
+        var deliver: @Sendable (GatewayResponse, ResponseTrace) -> Void
+
+        init(
+            head: RequestHead,
+            body: ByteBuffer,
+            requestID: String,
+            writeKey: String?,
+            deliver: @escaping @Sendable (GatewayResponse, ResponseTrace) -> Void
+        ) {
+            self.head = head
+            self.body = body
+            self.requestID = requestID
+            self.writeKey = writeKey
+            self.deliver = deliver
+        }
+
+        func copy() -> Storage {
+            Storage(
+                head: self.head,
+                body: self.body,
+                requestID: self.requestID,
+                writeKey: self.writeKey,
+                deliver: self.deliver
+            )
+        }
+    }
+
+    /// Only mutated through `uniqueStorage()`, so a shared box is never changed in place.
+    private var storage: Storage
+
+    var head: RequestHead {
+        get { self.storage.head }
+        set { self.uniqueStorage().head = newValue }
+    }
+    var body: ByteBuffer {
+        get { self.storage.body }
+        set { self.uniqueStorage().body = newValue }
+    }
     /// The X-Request-Id the client sees, for logs.
-    var requestID: String
+    var requestID: String {
+        get { self.storage.requestID }
+        set { self.uniqueStorage().requestID = newValue }
+    }
     /// The write ledger key of a request that may write (see `InternalHeaders`).
-    var writeKey: String?
+    var writeKey: String? {
+        get { self.storage.writeKey }
+        set { self.uniqueStorage().writeKey = newValue }
+    }
     /// Set once the request became the question "what became of this write?" after its
     /// worker died (see `askForOutcome()`).
     private(set) var isAskingForOutcome = false
@@ -23,7 +75,10 @@ struct ProxiedRequest: Sendable {
     /// What it costs a worker, from the route table the workers sent (set by the pool).
     var costClass = CostClass.standard
     /// Called exactly once, on any thread, with the outcome and where the time went.
-    var deliver: @Sendable (GatewayResponse, ResponseTrace) -> Void
+    var deliver: @Sendable (GatewayResponse, ResponseTrace) -> Void {
+        get { self.storage.deliver }
+        set { self.uniqueStorage().deliver = newValue }
+    }
 
     init(
         head: RequestHead,
@@ -33,12 +88,16 @@ struct ProxiedRequest: Sendable {
         receivedAt: NIODeadline,
         deliver: @escaping @Sendable (GatewayResponse, ResponseTrace) -> Void
     ) {
-        self.head = head
-        self.body = body
-        self.requestID = requestID
-        self.writeKey = writeKey
+        self.storage = Storage(head: head, body: body, requestID: requestID, writeKey: writeKey, deliver: deliver)
         self.receivedAt = receivedAt
-        self.deliver = deliver
+    }
+
+    /// The box, copied first if another value shares it.
+    private mutating func uniqueStorage() -> Storage {
+        if !isKnownUniquelyReferenced(&self.storage) {
+            self.storage = self.storage.copy()
+        }
+        return self.storage
     }
 
     /// Whether another worker may run the request when the first died before answering (see
@@ -52,10 +111,12 @@ struct ProxiedRequest: Sendable {
     /// write is never run twice. Returns false when the request has no write key.
     mutating func askForOutcome() -> Bool {
         guard let key = self.writeKey, !self.isAskingForOutcome else { return false }
-        self.head.headers.removeAll { $0.name.caseInsensitiveEquals(InternalHeaders.writeKey) }
-        self.head.headers.removeAll { $0.name.caseInsensitiveEquals("content-length") }
-        self.head.headers.append(HeaderField(name: InternalHeaders.outcomeOf, value: key))
-        self.body.clear()
+        var head = self.head
+        head.headers.removeAll { $0.name.caseInsensitiveEquals(InternalHeaders.writeKey) }
+        head.headers.removeAll { $0.name.caseInsensitiveEquals("content-length") }
+        head.headers.append(HeaderField(name: InternalHeaders.outcomeOf, value: key))
+        self.head = head
+        self.body = ByteBuffer()
         self.isAskingForOutcome = true
         return true
     }

@@ -14,7 +14,8 @@ final class FrameSocket {
     private let descriptor: Int32
     private var decoder = FrameDecoder<GatewayMessage>()
     private var inbound = ByteBufferAllocator().buffer(capacity: 64 * 1024)
-    private var readChunk = [UInt8](repeating: 0, count: 64 * 1024)
+    /// Fewest bytes of free space one `read` gets (it gets all the buffer has).
+    private static let minimumReadSize = 4096
     private var outbound = ByteBufferAllocator().buffer(capacity: 16 * 1024)
 
     init(descriptor: Int32) {
@@ -34,11 +35,14 @@ final class FrameSocket {
                 self.inbound.discardReadBytes()
             }
             try self.flush()  // about to sleep in read: nothing queued may wait for that
-            let count = self.readChunk.withUnsafeMutableBytes { raw in
-                Glibc.read(self.descriptor, raw.baseAddress, raw.count)
+            // Straight into the buffer's free space (usually all of it, as it was just cleared):
+            // no bounce buffer, no second copy.
+            var count = 0
+            self.inbound.writeWithUnsafeMutableBytes(minimumWritableBytes: Self.minimumReadSize) { raw in
+                count = Glibc.read(self.descriptor, raw.baseAddress, raw.count)
+                return max(count, 0)
             }
             if count > 0 {
-                self.inbound.writeBytes(self.readChunk[0..<count])
                 continue
             }
             if count == 0 {
@@ -59,6 +63,12 @@ final class FrameSocket {
     func enqueue(_ buffer: ByteBuffer) {
         var buffer = buffer
         self.outbound.writeBuffer(&buffer)
+    }
+
+    /// Queues what `write` appends, written straight behind the queued bytes (no buffer of
+    /// its own to allocate and copy); it leaves with the next `flush` or `write`.
+    func enqueue(_ write: (inout ByteBuffer) -> Void) {
+        write(&self.outbound)
     }
 
     /// Sends every queued byte. After a failed send the queue is dropped: the socket is

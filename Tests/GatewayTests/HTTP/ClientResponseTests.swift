@@ -104,6 +104,60 @@ final class ClientResponseTests: XCTestCase {
         )
     }
 
+    /// `isReplaced` picks candidates by length: names of the same lengths as the owned ones are
+    /// kept, and the conditional ones only go when their condition holds.
+    func testFieldsOfTheSameLengthAsOwnedOnesAreKept() {
+        let kept = [
+            "Content-Type", "X-Request-Ix", "Last-Modified", "Content-Range", "Content-Languag",
+            "Transfer-Encodinx", "Content-Security-Policy", "x-content-type-option",
+            "Access-Control-Allow-Origim", "Connectioo", "Keep-Alivex", "Cache-Control",
+            "Strict-Transport-Security",
+        ]
+        for name in kept {
+            XCTAssertFalse(
+                ClientResponse.isReplaced(name, request: self.request(), settings: self.settings()),
+                name
+            )
+        }
+        let owned = [
+            "CONTENT-LENGTH", "x-request-id", "Connection", "keep-alive", "Transfer-Encoding",
+            "X-Content-Type-Options", "access-control-allow-origin",
+        ]
+        for name in owned {
+            XCTAssertTrue(ClientResponse.isReplaced(name, request: self.request(), settings: self.settings()), name)
+        }
+        XCTAssertTrue(
+            ClientResponse.isReplaced(
+                "cache-control",
+                request: self.request(isSensitive: true),
+                settings: self.settings()
+            )
+        )
+        XCTAssertTrue(
+            ClientResponse.isReplaced(
+                "Strict-Transport-Security",
+                request: self.request(),
+                settings: self.settings(hsts: "max-age=1")
+            )
+        )
+    }
+
+    /// The gateway's own field names skip the token check; their values are still checked, so
+    /// a configured origin with a line break cannot split the response.
+    func testOwnFieldWithALineBreakInItsValueIsDropped() {
+        let response = ClientResponse(
+            self.worker(200, [("Content-Type", "text/plain")], body: "x"),
+            to: self.request(),
+            settings: self.settings(cors: "https://a.example\r\nSet-Cookie: s=1"),
+            allocator: self.allocator
+        )
+        XCTAssertEqual(
+            self.wire(response),
+            "HTTP/1.1 200 OK\r\nContent-Type: text/plain\r\nVary: Origin\r\n"
+                + "X-Content-Type-Options: nosniff\r\nX-Request-Id: req-1\r\nContent-Length: 1\r\n\r\nx"
+        )
+    }
+
     func testHeadAnswerHasTheLengthButNoBody() {
         let response = ClientResponse(
             self.worker(200, [("Content-Type", "text/plain")], body: "hello"),

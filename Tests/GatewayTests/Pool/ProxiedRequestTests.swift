@@ -35,6 +35,26 @@ final class ProxiedRequestTests: XCTestCase {
         XCTAssertFalse(request.askForOutcome(), "a write is asked about once")
     }
 
+    /// Copies share one box until one of them changes: the change never shows in the other.
+    func testCopiesStayIndependentValues() {
+        let original = self.request(method: "POST", writeKey: "0123456789abcdef0123456789abcdef")
+        var asking = original
+        XCTAssertTrue(asking.askForOutcome())
+        var rerouted = original
+        rerouted.head.headers.append(HeaderField(name: "X-Extra", value: "1"))
+        rerouted.requestID = "r2"
+        rerouted.dispatchedAt = .now()
+        XCTAssertEqual(original.body.readableBytes, 2)
+        XCTAssertEqual(original.head.headers.count, 3)
+        XCTAssertEqual(original.head.headers.first(named: InternalHeaders.writeKey), "0123456789abcdef0123456789abcdef")
+        XCTAssertEqual(original.requestID, "r1")
+        XCTAssertNil(original.dispatchedAt)
+        XCTAssertFalse(original.isAskingForOutcome)
+        XCTAssertEqual(asking.head.headers.count, 2)
+        XCTAssertEqual(rerouted.head.headers.count, 4)
+        XCTAssertEqual(rerouted.requestID, "r2")
+    }
+
     func testARequestWithoutAKeyCannotAsk() {
         var request = self.request(method: "POST", writeKey: nil)
         XCTAssertFalse(request.askForOutcome())

@@ -89,4 +89,45 @@ final class RouterTests: XCTestCase {
         if case .notFound = router.match(method: "GET", path: deep) {} else { XCTFail("over maxSegments") }
         if case .notFound = router.match(method: "GET", path: "/nothing") {} else { XCTFail("unknown path") }
     }
+
+    /// Literal paths are answered from an index built at registration; it must give what the
+    /// walk gives, including when an earlier `:name` route wins with its parameters.
+    func testLiteralPathAnswersMatchTheWalkIncludingEarlierParameterRoutes() {
+        let router = self.router([
+            ("GET", "/api/articles/:slug"), ("GET", "/api/articles/feed"), ("POST", "/api/articles/feed"),
+            ("GET", "/plaintext"),
+        ])
+        guard
+            case .found(let handler, let template, let parameters) = router.match(
+                method: "GET",
+                path: "/api/articles/feed"
+            )
+        else {
+            return XCTFail("no match")
+        }
+        XCTAssertEqual(handler, "GET /api/articles/:slug")
+        XCTAssertEqual(template, "/api/articles/:slug")
+        XCTAssertEqual(parameters["slug"], "feed")
+        XCTAssertEqual(
+            self.handler(router.match(method: "POST", path: "/api/articles/feed")),
+            "POST /api/articles/feed"
+        )
+        XCTAssertEqual(self.handler(router.match(method: "GET", path: "/plaintext")), "GET /plaintext")
+        XCTAssertEqual(self.handler(router.match(method: "HEAD", path: "/plaintext")), "GET /plaintext")
+        XCTAssertEqual(self.handler(router.match(method: "GET", path: "//plaintext/")), "GET /plaintext")
+        guard case .methodNotAllowed(let allowed) = router.match(method: "DELETE", path: "/plaintext") else {
+            return XCTFail("expected 405")
+        }
+        XCTAssertEqual(allowed, ["GET"])
+    }
+
+    /// A route added later never changes what an earlier literal route answers, and a literal
+    /// route added after an index was built is found.
+    func testRoutesAddedLaterAreIndexed() {
+        var router = self.router([("GET", "/json")])
+        router.add("GET", "/plaintext", "second")
+        router.add("GET", "/json", "shadowed")
+        XCTAssertEqual(self.handler(router.match(method: "GET", path: "/plaintext")), "second")
+        XCTAssertEqual(self.handler(router.match(method: "GET", path: "/json")), "GET /json")
+    }
 }
