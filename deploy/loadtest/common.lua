@@ -38,17 +38,7 @@ function M.post(path, body, authenticated)
   return wrk.format("POST", path, headers, body)
 end
 
--- One machine-readable line for run.sh: counts, latency percentiles (µs) and errors
--- (HTTP status > 399 plus connect/read/write/timeout socket errors, as wrk counts them).
-function M.done(summary, latency, requests)
-  local e = summary.errors
-  io.write(string.format(
-    "RESULT requests=%d duration_us=%d p50_us=%d p99_us=%d status_errors=%d socket_errors=%d\n",
-    summary.requests, summary.duration, latency:percentile(50), latency:percentile(99),
-    e.status, e.connect + e.read + e.write + e.timeout))
-end
-
--- flood.sh and stall.sh: threads whose response counts M.report gathers.
+-- Threads whose response counts M.report gathers.
 local threads = {}
 
 -- Makes wrk count the responses of each status code (a little more wrk CPU per response).
@@ -59,8 +49,10 @@ function M.count_statuses()
   response = function(status) statuses[status] = (statuses[status] or 0) + 1 end
 end
 
--- A fuller RESULT line than M.done's, for flood.sh and stall.sh: also p99.9, the slowest
--- request and wrk's timeouts on their own; then, with M.count_statuses, "STATUS code=count ...".
+-- One machine-readable line for run.sh, flood.sh and stall.sh: counts, latency percentiles (µs),
+-- the slowest request, errors (HTTP status > 399 plus connect/read/write/timeout socket errors,
+-- as wrk counts them) and timeouts on their own; then, with M.count_statuses, one line
+-- "STATUS code=count ...".
 -- Percentiles are wrk's: after the run wrk corrects its histogram for coordinated omission (a
 -- request slower than twice the mean interval between requests on a connection adds samples for
 -- the requests that connection would have sent meanwhile), so one stall of a second weighs like the
@@ -87,5 +79,8 @@ function M.report(summary, latency, requests)
     io.write("\n")
   end
 end
+
+-- The name run.sh's scenarios (db, list, read, write) use.
+M.done = M.report
 
 return M
