@@ -57,6 +57,9 @@ extension WorkerPoolStateMachine {
         }
         var actions: [Action] = []
         self.left(finished)
+        if let startedAt = finished.startedAt {
+            self.noteAnswered(after: now - startedAt)
+        }
         worker.requests.current = nil
         worker.requestsServed += 1
         worker.requests.answered(databaseRoundTrips: statistics.databaseRoundTrips)

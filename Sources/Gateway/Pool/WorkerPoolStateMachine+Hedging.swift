@@ -23,11 +23,30 @@ extension WorkerPoolStateMachine {
         return due <= now
     }
 
+    /// How long the request ahead must have run before the reads behind it are hedged:
+    /// `hedgeAfter`, or four times the usual answer time when that is longer. When every
+    /// request is slow (a CPU-starved host) nothing is stalled, and hedging would only add work.
+    var hedgeThreshold: TimeAmount? {
+        guard let hedgeAfter = self.configuration.hedgeAfter else { return nil }
+        return max(hedgeAfter, .nanoseconds(self.typicalAnswerNanoseconds * 4))
+    }
+
+    /// A worker finished a request that took `duration`: the usual answer time follows it
+    /// (an exponential average over about 16 answers) and the hedge budget grows by a tenth of
+    /// a hedge, so hedges never add more than about 10 % to the requests run.
+    mutating func noteAnswered(after duration: TimeAmount) {
+        self.typicalAnswerNanoseconds += (duration.nanoseconds - self.typicalAnswerNanoseconds) / 16
+        self.hedgeBudget = min(self.hedgeBudget + 0.1, Self.hedgeBudgetCap)
+    }
+
+    /// Hedges that may be made in a burst; refilled by 0.1 per answered request.
+    static var hedgeBudgetCap: Double { 10 }
+
     /// A request was pipelined on a worker: a hedge may come due once the worker's current
-    /// request has run `hedgeAfter`.
+    /// request has run `hedgeThreshold`.
     mutating func notePipelined(behind startedAt: NIODeadline, into actions: inout [Action]) {
-        guard let hedgeAfter = self.configuration.hedgeAfter else { return }
-        let due = startedAt + hedgeAfter
+        guard let threshold = self.hedgeThreshold else { return }
+        let due = startedAt + threshold
         guard self.hedgeDue.map({ due < $0 }) ?? true else { return }
         self.hedgeDue = due
         if self.timer.map({ due < $0 }) ?? true {
@@ -39,7 +58,7 @@ extension WorkerPoolStateMachine {
     /// Gives reads waiting behind a stalled request to other workers while there are workers to
     /// take them; then notes when the next hedge may come due.
     mutating func hedgeStalledReads(now: NIODeadline, into actions: inout [Action]) {
-        guard let hedgeAfter = self.configuration.hedgeAfter, self.hedgeDue.map({ $0 <= now }) ?? false else {
+        guard let threshold = self.hedgeThreshold, self.hedgeDue.map({ $0 <= now }) ?? false else {
             return
         }
         var nextDue: NIODeadline?
@@ -52,16 +71,21 @@ extension WorkerPoolStateMachine {
                 return waiting.hedgeID == nil && waiting.request.isRetryable && !waiting.request.isAskingForOutcome
             }
             guard !candidates.isEmpty else { continue }
-            let due = startedAt + hedgeAfter
+            let due = startedAt + threshold
             guard due <= now else {
                 nextDue = min(nextDue ?? due, due)
                 continue
             }
             for index in candidates {
+                guard self.hedgeBudget >= 1 else {
+                    self.hedgeDue = nil  // out of budget: the next pipelined request looks again
+                    return
+                }
                 guard let target = self.idle.first ?? self.pickPipelineWorker(now: now) else {
                     nextDue = min(nextDue ?? now, now)  // due now; the next free worker looks again
                     break
                 }
+                self.hedgeBudget -= 1
                 let hedgeID = self.nextHedgeID
                 self.nextHedgeID += 1
                 self.hedges[hedgeID] = Hedge(copies: 2)

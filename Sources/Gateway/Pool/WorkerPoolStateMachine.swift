@@ -159,6 +159,10 @@ struct WorkerPoolStateMachine {
     var hedgedRequests = 0
     /// The earliest time a read pipelined behind another may be hedged; nil: none waits.
     var hedgeDue: NIODeadline?
+    /// Hedges that may be made now (see `noteAnswered`).
+    var hedgeBudget = WorkerPoolStateMachine.hedgeBudgetCap
+    /// An exponential average of how long workers take to answer, in nanoseconds.
+    var typicalAnswerNanoseconds: Int64 = 0
     /// Serving workers holding no request, the one idle longest first: the next request goes
     /// there, so load and recycling spread evenly.
     var idle: [WorkerID] = []

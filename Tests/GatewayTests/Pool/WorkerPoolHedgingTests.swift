@@ -122,4 +122,38 @@ final class WorkerPoolHedgingTests: XCTestCase {
         driver.finish(behind, on: ids[1])
         XCTAssertEqual(driver.answers.suffix(2).map(\.requestID), [fresh, behind])
     }
+
+    /// When every answer is slow (a CPU-starved host) a slow request ahead is not a stall: the
+    /// threshold follows four times the usual answer time.
+    func testTheThresholdFollowsTheUsualAnswerTime() {
+        var machine = WorkerPoolStateMachine(
+            configuration: .init(
+                workers: 1,
+                maxRequests: 0,
+                maxRequestsJitter: 0,
+                killGrace: .seconds(2),
+                maxBackoff: .seconds(30),
+                hedgeAfter: .milliseconds(100)
+            )
+        )
+        XCTAssertEqual(machine.hedgeThreshold, .milliseconds(100))
+        for _ in 0..<200 {
+            machine.noteAnswered(after: .milliseconds(300))
+        }
+        let threshold = machine.hedgeThreshold?.nanoseconds ?? 0
+        XCTAssertTrue((1_100_000_000...1_200_000_000).contains(threshold), "\(threshold)")
+        for _ in 0..<200 {
+            machine.noteAnswered(after: .milliseconds(2))
+        }
+        XCTAssertEqual(machine.hedgeThreshold, .milliseconds(100), "back to the floor")
+    }
+
+    /// Hedges spend a budget refilled by a tenth per answer: at most about 10 % extra work.
+    func testHedgesStopWhenTheBudgetIsSpent() {
+        var (driver, _, _, behind) = self.stalledPipeline()
+        driver.machine.hedgeBudget = 0.5
+        driver.advance(by: .milliseconds(100))
+        XCTAssertEqual(driver.sendings(of: behind).count, 1, "no budget, no hedge")
+        XCTAssertEqual(driver.machine.hedgedRequests, 0)
+    }
 }
