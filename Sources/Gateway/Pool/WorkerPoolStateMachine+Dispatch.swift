@@ -104,8 +104,10 @@ extension WorkerPoolStateMachine {
                 continue
             }
             // Only standard requests wait in a busy worker's socket: an expensive one there
-            // would hold the worker's place in the class's share without running.
-            guard self.queue.count(of: .standard) > 0, let worker = self.pickPipelineWorker(now: now),
+            // would hold the worker's place in the class's share without running. And none
+            // goes past an older expensive request that has room: busy workers that always got
+            // one more request would never be free for it.
+            guard next == .standard, let worker = self.pickPipelineWorker(now: now),
                 let request = self.queue.dequeue(of: .standard)
             else { break }
             self.assign(request, to: worker, now: now, into: &actions)
