@@ -109,15 +109,7 @@ final class WorkerPoolCostClassTests: XCTestCase {
     }
 
     func testWithoutALimitOrARouteTableEverythingIsStandard() {
-        var machine = WorkerPoolStateMachine(
-            configuration: .init(
-                workers: 1,
-                maxRequests: 0,
-                maxRequestsJitter: 0,
-                killGrace: .seconds(2),
-                maxBackoff: .seconds(30)
-            )
-        )
+        var machine = MachineDriver(workers: 1).machine
         let head = RequestHead(method: "POST", target: "/api/users/login?x=1", peerAddress: "", headers: [])
         XCTAssertEqual(machine.costClass(of: head), .standard, "no hello yet")
         machine.routeCosts = MachineDriver.apiRouteCosts

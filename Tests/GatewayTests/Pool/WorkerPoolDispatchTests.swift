@@ -130,17 +130,7 @@ final class WorkerPoolDispatchTests: XCTestCase {
     }
 
     func testAResponseOverTheSizeLimitIs502() {
-        var driver = MachineDriver(workers: 1)
-        driver.machine = WorkerPoolStateMachine(
-            configuration: .init(
-                workers: 1,
-                maxRequests: 0,
-                maxRequestsJitter: 0,
-                killGrace: .seconds(2),
-                maxBackoff: .seconds(30),
-                maxResponseSize: 8
-            )
-        )
+        var driver = MachineDriver(workers: 1, maxResponseSize: 8)
         let id = driver.ready()[0]
         let request = driver.submit()
         let frameID = driver.sending(of: request)!.frameID

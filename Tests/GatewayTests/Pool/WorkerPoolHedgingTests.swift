@@ -126,16 +126,7 @@ final class WorkerPoolHedgingTests: XCTestCase {
     /// When every answer is slow (a CPU-starved host) a slow request ahead is not a stall: the
     /// threshold follows four times the usual answer time.
     func testTheThresholdFollowsTheUsualAnswerTime() {
-        var machine = WorkerPoolStateMachine(
-            configuration: .init(
-                workers: 1,
-                maxRequests: 0,
-                maxRequestsJitter: 0,
-                killGrace: .seconds(2),
-                maxBackoff: .seconds(30),
-                hedgeAfter: .milliseconds(100)
-            )
-        )
+        var machine = MachineDriver(workers: 1, hedgeAfter: .milliseconds(100)).machine
         XCTAssertEqual(machine.hedgeThreshold, .milliseconds(100))
         for _ in 0..<200 {
             machine.noteAnswered(after: .milliseconds(300))

@@ -36,7 +36,8 @@ struct MachineDriver {
         maxRequests: Int = 0,
         hashingWorkers: Int? = nil,
         hashingQueue: Int? = nil,
-        hedgeAfter: TimeAmount? = nil
+        hedgeAfter: TimeAmount? = nil,
+        maxResponseSize: Int = 64 << 20
     ) {
         self.machine = Machine(
             configuration: Machine.Configuration(
@@ -48,6 +49,7 @@ struct MachineDriver {
                 queueLimit: queueLimit,
                 pipelineDepth: pipelineDepth,
                 requestTimeout: requestTimeout,
+                maxResponseSize: maxResponseSize,
                 classWorkerLimits: hashingWorkers.map { [.passwordHashing: $0] } ?? [:],
                 classQueueLimits: hashingQueue.map { [.passwordHashing: $0] } ?? [:],
                 hedgeAfter: hedgeAfter
